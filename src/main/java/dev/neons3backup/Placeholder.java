@@ -1,0 +1,3 @@
+package dev.neons3backup;
+
+final class Placeholder {}
