@@ -1,0 +1,242 @@
+package dev.neons3backup;
+
+import dev.neons3backup.BackupResult.Status;
+import dev.neons3backup.compress.Compression;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.dump.ConnectionProbe;
+import dev.neons3backup.dump.DumpScanner;
+import dev.neons3backup.dump.Failures;
+import dev.neons3backup.dump.PgBinary;
+import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.dump.PgProcesses;
+import dev.neons3backup.dump.StderrTail;
+import dev.neons3backup.store.AlreadyExistsException;
+import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ObjectSink;
+import dev.neons3backup.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Backs up one database: ask the server its version, choose pg_dump, then stream dump → scan →
+ * compress → digest → store, committing only when pg_dump exited 0 and wrote its trailer.
+ */
+final class BackupJob {
+  static final List<String> PG_DUMP_OPTIONS =
+      List.of("--format=plain", "--no-owner", "--no-privileges");
+
+  private static final Logger LOG = LogManager.getLogger(BackupJob.class);
+  private static final int READ_BUFFER = 256 * 1024;
+
+  private final BackupStore store;
+  private final PgInstallations pg;
+  private final ConnectionProbe probe;
+  private final Compression compression;
+  private final int level;
+  private final Clock clock;
+
+  BackupJob(
+      BackupStore store,
+      PgInstallations pg,
+      ConnectionProbe probe,
+      Compression compression,
+      int level,
+      Clock clock) {
+    this.store = store;
+    this.pg = pg;
+    this.probe = probe;
+    this.compression = compression;
+    this.level = level;
+    this.clock = clock;
+  }
+
+  static String keyFor(String name, Instant time, Compression compression) {
+    return name + "/" + KeyTime.format(time) + compression.extension();
+  }
+
+  BackupResult run(DatabaseTarget target, Instant keyTime, Cancellation cancel) {
+    Instant start = clock.instant();
+    String key = keyFor(target.name(), keyTime, compression);
+    if (cancel.isCancelled()) {
+      return result(target, Status.TIMED_OUT, key, "", notStarted(target, cancel), start, null);
+    }
+    try {
+      if (store.exists(key)) {
+        return result(
+            target,
+            Status.SKIPPED,
+            key,
+            store.describe(key),
+            "database '" + target.name() + "': a backup for this time already exists; skipped",
+            start,
+            null);
+      }
+      int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::isCancelled);
+      PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
+      Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel);
+      return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
+    } catch (AlreadyExistsException e) {
+      String why = "database '" + target.name() + "': a backup for this time already exists";
+      return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+    } catch (Exception e) {
+      if (cancel.isCancelled()) {
+        String why =
+            "database '"
+                + target.name()
+                + "': stopped, "
+                + cancel.reason()
+                + "; nothing was stored";
+        return result(target, Status.TIMED_OUT, key, "", why, start, null);
+      }
+      return result(target, Status.FAILED, key, "", reason(target, e), start, null);
+    }
+  }
+
+  private Manifest dump(
+      DatabaseTarget target,
+      String key,
+      PgBinary bin,
+      int versionNum,
+      Instant start,
+      Cancellation cancel)
+      throws IOException, InterruptedException {
+    Process process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
+    cancel.register(process);
+    String password = target.url().password();
+    StderrTail stderr =
+        StderrTail.start(
+            process,
+            line -> LOG.info("pg_dump: {}", Failures.scrub(line, password)),
+            "pg_dump-" + target.name());
+    ObjectSink sink = store.create(key, compression.contentType());
+    boolean committed = false;
+    try {
+      DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
+      DumpScanner scanner = new DumpScanner();
+      try (InputStream in = process.getInputStream();
+          OutputStream out = compression.compress(stored, level)) {
+        byte[] buf = new byte[READ_BUFFER];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          scanner.accept(buf, 0, n);
+          out.write(buf, 0, n);
+        }
+      }
+      int exit = process.waitFor();
+      checkDump(target, exit, stderr, scanner, cancel);
+      StoredObject object = sink.commit();
+      committed = true;
+      Manifest manifest = manifest(target, key, bin, versionNum, start, scanner, stored);
+      store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
+      store.putIfAbsent(key + Manifest.SHA256_SUFFIX, manifest.sha256sumLine(), "text/plain");
+      LOG.debug("stored {} ({} bytes)", object.location(), object.size());
+      return manifest;
+    } finally {
+      cancel.unregister(process);
+      if (!committed) {
+        process.destroyForcibly();
+        sink.abort();
+      }
+    }
+  }
+
+  private static void checkDump(
+      DatabaseTarget target,
+      int exit,
+      StderrTail stderr,
+      DumpScanner scanner,
+      Cancellation cancel) {
+    if (cancel.isCancelled()) {
+      throw new BackupException(ErrorCode.DATABASE, "cancelled");
+    }
+    if (exit != 0) {
+      String detail = Failures.describe(target.name(), stderr.text(), target.url().password());
+      throw new BackupException(
+          ErrorCode.DATABASE, detail + " (pg_dump exited with code " + exit + "; nothing stored)");
+    }
+    if (!scanner.complete()) {
+      throw new BackupException(
+          ErrorCode.DATABASE,
+          "database '"
+              + target.name()
+              + "': pg_dump's output ended without its 'dump complete' trailer; nothing was"
+              + " stored — run the backup again");
+    }
+  }
+
+  private Manifest manifest(
+      DatabaseTarget target,
+      String key,
+      PgBinary bin,
+      int versionNum,
+      Instant start,
+      DumpScanner scanner,
+      DigestingOutputStream stored) {
+    Instant end = clock.instant();
+    Map<String, Long> rows = scanner.rowCounts();
+    return new Manifest(
+        1,
+        target.name(),
+        key,
+        start.toString(),
+        end.toString(),
+        Duration.between(start, end).toMillis(),
+        compression.id(),
+        level,
+        scanner.bytes(),
+        stored.count(),
+        HexFormat.of().formatHex(stored.digest()),
+        bin.version(),
+        serverVersion(versionNum),
+        PG_DUMP_OPTIONS,
+        rows.values().stream().mapToLong(Long::longValue).sum(),
+        rows);
+  }
+
+  static String serverVersion(int num) {
+    return num >= 100_000 ? (num / 10_000) + "." + (num % 10_000) : Integer.toString(num);
+  }
+
+  private static String notStarted(DatabaseTarget target, Cancellation cancel) {
+    return "database '" + target.name() + "': not started, " + cancel.reason();
+  }
+
+  private String reason(DatabaseTarget target, Exception e) {
+    if (e instanceof BackupException be) {
+      return be.getMessage();
+    }
+    String what = e instanceof IOException ? "storing the backup failed: " : "unexpected error: ";
+    String text = "database '" + target.name() + "': " + what + e.getMessage();
+    if (!(e instanceof IOException)) {
+      LOG.error("unexpected error backing up '{}'", target.name(), e);
+    }
+    return Failures.scrub(text, target.url().password());
+  }
+
+  private BackupResult result(
+      DatabaseTarget target,
+      Status status,
+      String key,
+      String location,
+      String reason,
+      Instant start,
+      Manifest manifest) {
+    return new BackupResult(
+        target.name(),
+        status,
+        key,
+        location,
+        reason,
+        Duration.between(start, clock.instant()),
+        Optional.ofNullable(manifest));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.neons3backup;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What happened to one database in a run.
+ *
+ * @param key the object key ({@code name/YYYY-MM-DD_HH-MM-SS.sql.gz}), empty when none was chosen
+ * @param location where the backup is, e.g. {@code s3://bucket/key}; empty unless stored
+ * @param reason one line saying why, for every status but SUCCEEDED
+ * @param manifest the recorded facts, when this run stored the backup
+ */
+public record BackupResult(
+    String name,
+    Status status,
+    String key,
+    String location,
+    String reason,
+    Duration duration,
+    Optional<Manifest> manifest) {
+
+  public enum Status {
+    /** Stored by this run. */
+    SUCCEEDED,
+    /** A backup with this key already existed (a retried event); nothing was written. */
+    SKIPPED,
+    FAILED,
+    /** Stopped or not started because the invocation was running out of time. */
+    TIMED_OUT;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public boolean ok() {
+    return status == Status.SUCCEEDED || status == Status.SKIPPED;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.neons3backup;
+
+import dev.neons3backup.compress.Compression;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.dump.ConnectionProbe;
+import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.store.BackupStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.CloseableThreadContext;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The facade: backs up databases into a store and reports what happened. Entry points (the Lambda
+ * handler, the CLI) build one and print or return its results.
+ */
+public final class BackupService {
+  private static final Logger LOG = LogManager.getLogger(BackupService.class);
+
+  private final BackupStore store;
+  private final PgInstallations pg;
+  private final ConnectionProbe probe;
+  private final Compression compression;
+  private final int level;
+  private final int concurrency;
+  private final Duration deadlineMargin;
+  private final Clock clock;
+
+  public BackupService(BackupStore store, PgInstallations pg, Settings settings, Clock clock) {
+    this.store = store;
+    this.pg = pg;
+    this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
+    this.compression = settings.compression();
+    this.level = settings.effectiveCompressionLevel();
+    this.concurrency = settings.concurrency();
+    this.deadlineMargin = settings.deadlineMargin();
+    this.clock = clock;
+  }
+
+  public BackupStore store() {
+    return store;
+  }
+
+  public PgInstallations installations() {
+    return pg;
+  }
+
+  /**
+   * Backs up every target, {@code concurrency} at a time, with keys stamped {@code keyTime}. One
+   * database's failure never stops another; every target gets a result, in the given order.
+   */
+  public BackupReport backup(List<DatabaseTarget> targets, Instant keyTime, Deadline deadline) {
+    BackupJob job = new BackupJob(store, pg, probe, compression, level, clock);
+    Cancellation cancel = new Cancellation();
+    ScheduledExecutorService watchdog =
+        Executors.newSingleThreadScheduledExecutor(daemon("deadline"));
+    watchdog.scheduleAtFixedRate(
+        () -> checkDeadline(deadline, cancel), 0, 250, TimeUnit.MILLISECONDS);
+    ExecutorService workers =
+        Executors.newFixedThreadPool(Math.min(concurrency, targets.size()), daemon("backup"));
+    try {
+      List<Future<BackupResult>> futures = new ArrayList<>();
+      for (DatabaseTarget target : targets) {
+        futures.add(workers.submit(() -> logged(target, () -> job.run(target, keyTime, cancel))));
+      }
+      List<BackupResult> results = new ArrayList<>();
+      for (Future<BackupResult> f : futures) {
+        results.add(await(f));
+      }
+      BackupReport report = new BackupReport(keyTime, results);
+      LOG.info(report.summary());
+      return report;
+    } finally {
+      workers.shutdownNow();
+      watchdog.shutdownNow();
+    }
+  }
+
+  private void checkDeadline(Deadline deadline, Cancellation cancel) {
+    long left = deadline.remainingMillis();
+    if (left < deadlineMargin.toMillis() && !cancel.isCancelled()) {
+      LOG.warn("{} ms left before the invocation's deadline: stopping the run", left);
+      cancel.cancel("the invocation was running out of time (" + left / 1000 + " s left)");
+    }
+  }
+
+  private static BackupResult logged(
+      DatabaseTarget target, java.util.function.Supplier<BackupResult> work) {
+    try (var ctx = CloseableThreadContext.put("database", target.name())) {
+      LOG.info("backup started");
+      BackupResult r = work.get();
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("outcome", r.status().label());
+      fields.put("durationMs", Long.toString(r.duration().toMillis()));
+      fields.put("key", r.key());
+      r.manifest()
+          .ifPresent(
+              m -> {
+                fields.put("rawBytes", Long.toString(m.rawBytes()));
+                fields.put("storedBytes", Long.toString(m.storedBytes()));
+                fields.put("sha256", m.sha256());
+                fields.put("pgDumpVersion", m.pgDumpVersion());
+                fields.put("serverVersion", m.serverVersion());
+              });
+      try (var more = CloseableThreadContext.putAll(fields)) {
+        if (r.ok()) {
+          LOG.info("backup {}", r.status().label());
+        } else {
+          LOG.error("backup {}: {}", r.status().label(), r.reason());
+        }
+      }
+      return r;
+    }
+  }
+
+  private static BackupResult await(Future<BackupResult> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackupException(ErrorCode.INTERNAL, "interrupted while waiting for backups");
+    } catch (ExecutionException e) {
+      throw new BackupException(ErrorCode.INTERNAL, "a backup crashed: " + e.getCause(), e);
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,3 +1,0 @@
-package dev.neons3backup;
-
-final class Placeholder {}

@@ -1,0 +1,217 @@
+package dev.neons3backup.config;
+
+import dev.neons3backup.BackupException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A libpq connection URI ({@code postgresql://} or {@code postgres://}), parsed once and split into
+ * the part that may be shown ({@link #withoutPassword()}) and the password, which only ever travels
+ * through {@code PGPASSWORD}. Every query parameter is kept as written, except {@code password},
+ * which is moved out of the URI.
+ */
+public final class ConnectionUrl {
+  private static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+
+  private final String scheme;
+  private final String user;
+  private final String password;
+  private final String hosts;
+  private final String database;
+  private final List<Map.Entry<String, String>> params;
+
+  private ConnectionUrl(
+      String scheme,
+      String user,
+      String password,
+      String hosts,
+      String database,
+      List<Map.Entry<String, String>> params) {
+    this.scheme = scheme;
+    this.user = user;
+    this.password = password;
+    this.hosts = hosts;
+    this.database = database;
+    this.params = List.copyOf(params);
+  }
+
+  /**
+   * Parses a libpq URI. {@code name} is the database's name in the configuration, used only in
+   * error messages; messages never contain the URL itself, which may hold a password.
+   */
+  public static ConnectionUrl parse(String name, String url) {
+    if (url == null || url.isBlank()) {
+      throw bad(name, "the url is empty");
+    }
+    String rest;
+    if (url.startsWith("postgresql://")) {
+      rest = url.substring("postgresql://".length());
+    } else if (url.startsWith("postgres://")) {
+      rest = url.substring("postgres://".length());
+    } else {
+      int colon = url.indexOf(':');
+      String scheme = colon > 0 && colon < 20 ? url.substring(0, colon) : "none";
+      throw bad(
+          name,
+          "the url scheme is '" + scheme + "'; it must start with postgresql:// or postgres://");
+    }
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    String path = "";
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      path = rest.substring(slash + 1);
+      rest = rest.substring(0, slash);
+    }
+    String user = "";
+    String password = "";
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      String userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = userInfo.indexOf(':');
+      if (colon >= 0) {
+        user = decode(name, "user name", userInfo.substring(0, colon));
+        password = decode(name, "password", userInfo.substring(colon + 1));
+      } else {
+        user = decode(name, "user name", userInfo);
+      }
+    }
+    if (rest.isEmpty() || rest.startsWith(":") || rest.startsWith(",")) {
+      throw bad(name, "the url has no host; write postgresql://user:password@host/dbname");
+    }
+    String database = decode(name, "database name", path);
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = decode(name, "query parameter", eq >= 0 ? pair.substring(0, eq) : pair);
+      String value = decode(name, "query parameter " + key, eq >= 0 ? pair.substring(eq + 1) : "");
+      if (key.equals("password")) {
+        password = value;
+      } else {
+        params.add(Map.entry(key, value));
+      }
+    }
+    String scheme = url.startsWith("postgres://") ? "postgres" : "postgresql";
+    return new ConnectionUrl(scheme, user, password, rest, database, params);
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** The password, for {@code PGPASSWORD} only. Empty when the URL has none. */
+  public String password() {
+    return password;
+  }
+
+  public String hosts() {
+    return hosts;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public Optional<String> param(String key) {
+    return params.stream().filter(e -> e.getKey().equals(key)).map(Map.Entry::getValue).findFirst();
+  }
+
+  /**
+   * The URI to hand to {@code pg_dump -d} or {@code psql -d}: everything but the password, with a
+   * {@code connect_timeout} added when the URL has none, so that a host that never answers cannot
+   * hang a backup.
+   */
+  public String withoutPassword() {
+    StringBuilder b = new StringBuilder(scheme).append("://");
+    if (!user.isEmpty()) {
+      b.append(encode(user)).append('@');
+    }
+    b.append(hosts).append('/').append(encode(database));
+    List<Map.Entry<String, String>> all = new ArrayList<>(params);
+    if (param("connect_timeout").isEmpty()) {
+      all.add(Map.entry("connect_timeout", Integer.toString(DEFAULT_CONNECT_TIMEOUT_SECONDS)));
+    }
+    char sep = '?';
+    for (Map.Entry<String, String> e : all) {
+      b.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+      sep = '&';
+    }
+    return b.toString();
+  }
+
+  /** The URL as it may be shown: the password replaced by asterisks. */
+  @Override
+  public String toString() {
+    String shown = withoutPassword();
+    if (password.isEmpty() || user.isEmpty()) {
+      return shown;
+    }
+    int at = shown.indexOf('@');
+    return shown.substring(0, at) + ":****" + shown.substring(at);
+  }
+
+  private static BackupException bad(String name, String what) {
+    return BackupException.config("database '" + name + "': " + what + ".");
+  }
+
+  private static String decode(String name, String part, String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+        int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+        if (hi < 0 || lo < 0) {
+          throw bad(
+              name,
+              "the "
+                  + part
+                  + " in the url has broken percent-encoding; encode '%' as %25 and"
+                  + " other special characters as %XX");
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+          bytes = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+          i++;
+        }
+        out.write(bytes, 0, bytes.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (byte raw : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = raw & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        b.append((char) c);
+      } else {
+        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        b.append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.neons3backup.config;
+
+import dev.neons3backup.BackupException;
+import java.util.regex.Pattern;
+
+/**
+ * One database to back up: a name, which becomes the first segment of its object keys, and its
+ * connection URL. {@code toString} never shows the password.
+ */
+public record DatabaseTarget(String name, ConnectionUrl url) {
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
+
+  public DatabaseTarget {
+    checkName(name);
+  }
+
+  public static DatabaseTarget of(String name, String url) {
+    checkName(name);
+    return new DatabaseTarget(name, ConnectionUrl.parse(name, url));
+  }
+
+  /**
+   * Refuses, never rewrites, a name that is not a safe key segment: a rewritten name could make two
+   * databases share one folder of backups.
+   */
+  public static void checkName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw BackupException.config(
+          "a database has an empty name; give every database a name such as \"my-app-prod\".");
+    }
+    if (name.length() > 200) {
+      throw BackupException.config(
+          "database name '"
+              + printable(name.substring(0, 40))
+              + "…' is "
+              + name.length()
+              + " characters long; use at most 200.");
+    }
+    if (!SAFE_NAME.matcher(name).matches()) {
+      throw BackupException.config(
+          "database name '"
+              + printable(name)
+              + "' is not allowed; use letters, digits, '.', '_' and '-' only, not starting"
+              + " with '.' or '-' (it becomes a folder of the bucket).");
+    }
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints()
+        .forEach(
+            cp -> {
+              if (Character.isISOControl(cp)) {
+                b.append(String.format("\\u%04x", cp));
+              } else {
+                b.appendCodePoint(cp);
+              }
+            });
+    return b.toString();
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + url + ")";
+  }
+}

@@ -1,0 +1,144 @@
+package dev.neons3backup.config;
+
+import dev.neons3backup.BackupException;
+import dev.neons3backup.compress.Compression;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting the tool reads from the environment, read and validated here and nowhere else.
+ *
+ * @param bucket {@code S3_BUCKET}; empty when unset (the CLI then uses a local store)
+ * @param secretName {@code SECRET_NAME}; empty when unset
+ * @param concurrency {@code BACKUP_CONCURRENCY}, databases backed up at once (default 2)
+ * @param compression {@code BACKUP_COMPRESSION}, gzip (default) or zstd
+ * @param compressionLevel {@code BACKUP_COMPRESSION_LEVEL}; empty for the algorithm's default
+ * @param pgBinDirs {@code PG_BIN_DIRS}, extra directories holding pg_dump and psql, searched first
+ * @param deadlineMargin {@code BACKUP_DEADLINE_MARGIN_SECONDS} (default 60): when a Lambda has less
+ *     time left than this, no database starts and uploads in flight are aborted
+ * @param connectAttempts {@code BACKUP_CONNECT_ATTEMPTS} (default 4) tries to reach a server
+ * @param connectBackoff {@code BACKUP_CONNECT_BACKOFF_MS} (default 2000), first wait between tries
+ * @param metricsNamespace {@code METRICS_NAMESPACE} (default NeonS3Backup)
+ * @param s3Endpoint {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}; path-style when set
+ * @param secretsEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code AWS_ENDPOINT_URL}
+ * @param region {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}; empty lets the SDK decide
+ */
+public record Settings(
+    String bucket,
+    String secretName,
+    int concurrency,
+    Compression compression,
+    Optional<Integer> compressionLevel,
+    List<Path> pgBinDirs,
+    Duration deadlineMargin,
+    int connectAttempts,
+    Duration connectBackoff,
+    String metricsNamespace,
+    Optional<URI> s3Endpoint,
+    Optional<URI> secretsEndpoint,
+    Optional<String> region) {
+
+  public Settings {
+    pgBinDirs = List.copyOf(pgBinDirs);
+  }
+
+  public static Settings fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  public static Settings fromEnvironment(Map<String, String> env) {
+    Compression compression = Compression.parse(get(env, "BACKUP_COMPRESSION").orElse("gzip"));
+    Optional<Integer> level =
+        get(env, "BACKUP_COMPRESSION_LEVEL").map(v -> integer("BACKUP_COMPRESSION_LEVEL", v));
+    level.ifPresent(compression::checkLevel);
+    return new Settings(
+        get(env, "S3_BUCKET").orElse(""),
+        get(env, "SECRET_NAME").orElse(""),
+        positive(env, "BACKUP_CONCURRENCY", 2, 64),
+        compression,
+        level,
+        dirs(get(env, "PG_BIN_DIRS").orElse("")),
+        Duration.ofSeconds(positive(env, "BACKUP_DEADLINE_MARGIN_SECONDS", 60, 3600)),
+        positive(env, "BACKUP_CONNECT_ATTEMPTS", 4, 20),
+        Duration.ofMillis(positive(env, "BACKUP_CONNECT_BACKOFF_MS", 2000, 60_000)),
+        get(env, "METRICS_NAMESPACE").orElse("NeonS3Backup"),
+        endpoint(env, "AWS_ENDPOINT_URL_S3"),
+        endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
+        get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")));
+  }
+
+  /** A copy with other targets of the same kind; used by the CLI to apply its flags on top. */
+  public Settings withBucket(String newBucket) {
+    return new Settings(
+        newBucket,
+        secretName,
+        concurrency,
+        compression,
+        compressionLevel,
+        pgBinDirs,
+        deadlineMargin,
+        connectAttempts,
+        connectBackoff,
+        metricsNamespace,
+        s3Endpoint,
+        secretsEndpoint,
+        region);
+  }
+
+  public int effectiveCompressionLevel() {
+    return compressionLevel.orElse(compression.defaultLevel());
+  }
+
+  private static Optional<String> get(Map<String, String> env, String key) {
+    String v = env.get(key);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private static int positive(Map<String, String> env, String key, int dflt, int max) {
+    int v = get(env, key).map(s -> integer(key, s)).orElse(dflt);
+    if (v < 1 || v > max) {
+      throw BackupException.config(key + " is " + v + "; it must be between 1 and " + max + ".");
+    }
+    return v;
+  }
+
+  private static int integer(String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw BackupException.config(key + " is '" + value + "'; it must be a whole number.");
+    }
+  }
+
+  private static List<Path> dirs(String value) {
+    List<Path> dirs = new ArrayList<>();
+    for (String d : value.split(":")) {
+      if (!d.isBlank()) {
+        dirs.add(Path.of(d.trim()));
+      }
+    }
+    return dirs;
+  }
+
+  private static Optional<URI> endpoint(Map<String, String> env, String key) {
+    Optional<String> value = get(env, key).or(() -> get(env, "AWS_ENDPOINT_URL"));
+    return value.map(
+        v -> {
+          try {
+            URI uri = URI.create(v);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+              throw new IllegalArgumentException();
+            }
+            return uri;
+          } catch (IllegalArgumentException e) {
+            throw BackupException.config(
+                key + " is '" + v + "'; it must be a URL such as http://127.0.0.1:9090.");
+          }
+        });
+  }
+}

@@ -1,0 +1,20 @@
+package dev.neons3backup.dump;
+
+import dev.neons3backup.config.ConnectionUrl;
+import java.util.Map;
+
+/** The environment of a PostgreSQL client process: the only way a password reaches one. */
+final class PgEnvironment {
+  private PgEnvironment() {}
+
+  static void apply(ProcessBuilder pb, ConnectionUrl url) {
+    Map<String, String> env = pb.environment();
+    // Inherited libpq variables would silently change where we connect or how; the URL decides.
+    env.keySet().removeIf(k -> k.startsWith("PG"));
+    if (!url.password().isEmpty()) {
+      env.put("PGPASSWORD", url.password());
+    }
+    env.put("PGAPPNAME", "neon-s3-backup");
+    env.put("LC_ALL", "C.UTF-8");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.neons3backup.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupReport;
+import dev.neons3backup.BackupResult;
+import dev.neons3backup.BackupService;
+import dev.neons3backup.Deadline;
+import dev.neons3backup.config.DatabaseTarget;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.CloseableThreadContext;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The scheduled Lambda function: reads the databases from the secret, backs them all up, emits
+ * metrics, and fails the invocation (after every database was tried) when any failed.
+ *
+ * <p>Handler string: {@code dev.neons3backup.lambda.BackupHandler::handleRequest}.
+ */
+public final class BackupHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private static final Logger LOG = LogManager.getLogger(BackupHandler.class);
+
+  private final Supplier<Wiring> wiring;
+  private Wiring built;
+
+  /** Used by the Lambda runtime: everything comes from the environment, built on first use. */
+  public BackupHandler() {
+    this.wiring = Wiring::fromEnvironment;
+  }
+
+  /** Used by tests and other entry points: real clients, pointed wherever they like. */
+  public BackupHandler(
+      BackupService service, Supplier<List<DatabaseTarget>> targets, EmbeddedMetrics metrics) {
+    Wiring w = new Wiring(service, targets, metrics, Clock.systemUTC());
+    this.wiring = () -> w;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    String requestId = context == null ? "" : context.getAwsRequestId();
+    try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
+      Wiring w = wiring();
+      Instant keyTime = keyTime(event, w.clock());
+      List<DatabaseTarget> targets = w.targets().get();
+      LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
+      Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
+      BackupReport report = w.service().backup(targets, keyTime, deadline);
+      w.metrics().emit(report);
+      if (!report.ok()) {
+        throw new BackupException(dev.neons3backup.ErrorCode.DATABASE, report.failureMessage());
+      }
+      return response(report);
+    } catch (BackupException e) {
+      LOG.error(e.getMessage());
+      throw e;
+    }
+  }
+
+  private synchronized Wiring wiring() {
+    if (built == null) {
+      built = wiring.get();
+    }
+    return built;
+  }
+
+  /**
+   * The scheduled time of the triggering event, so a retried event writes the same keys (and skips
+   * what the first attempt stored); the invocation time when the event carries none.
+   */
+  static Instant keyTime(Map<String, Object> event, Clock clock) {
+    Object time = event == null ? null : event.get("time");
+    if (time instanceof String s && !s.isBlank()) {
+      try {
+        return Instant.parse(s);
+      } catch (DateTimeParseException e) {
+        LOG.warn("event time '{}' is not an ISO-8601 instant; using the current time", s);
+      }
+    }
+    return clock.instant();
+  }
+
+  private static Map<String, Object> response(BackupReport report) {
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (BackupResult r : report.results()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.name());
+      m.put("status", r.status().label());
+      m.put("path", r.location());
+      m.put("key", r.key());
+      m.put("durationMs", r.duration().toMillis());
+      if (!r.reason().isEmpty()) {
+        m.put("reason", r.reason());
+      }
+      r.manifest()
+          .ifPresent(
+              man -> {
+                m.put("rawBytes", man.rawBytes());
+                m.put("storedBytes", man.storedBytes());
+                m.put("sha256", man.sha256());
+                m.put("totalRows", man.totalRows());
+              });
+      results.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("statusCode", 200);
+    out.put("message", report.summary());
+    out.put("results", results);
+    return out;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.neons3backup.lambda;
+
+import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupService;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.SecretTargets;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.store.S3BackupStore;
+import dev.neons3backup.store.S3Clients;
+import dev.neons3backup.store.UploadPool;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The parts of the function, built from the environment once per container. */
+record Wiring(
+    BackupService service,
+    Supplier<List<DatabaseTarget>> targets,
+    EmbeddedMetrics metrics,
+    Clock clock) {
+
+  static Wiring fromEnvironment() {
+    Settings settings = Settings.fromEnvironment();
+    if (settings.bucket().isEmpty()) {
+      throw BackupException.config("S3_BUCKET is not set; set it to the backup bucket's name.");
+    }
+    if (settings.secretName().isEmpty()) {
+      throw BackupException.config(
+          "SECRET_NAME is not set; set it to the secret that lists the databases.");
+    }
+    S3BackupStore store =
+        new S3BackupStore(
+            S3Clients.s3(settings),
+            settings.bucket(),
+            "",
+            UploadPool.shared(),
+            S3BackupStore.DEFAULT_PART_SIZE);
+    Clock clock = Clock.systemUTC();
+    BackupService service =
+        new BackupService(store, PgInstallations.discover(settings.pgBinDirs()), settings, clock);
+    SecretsManagerClient secrets = S3Clients.secrets(settings);
+    return new Wiring(
+        service,
+        () -> SecretTargets.load(secrets, settings.secretName()),
+        new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock),
+        clock);
+  }
+}

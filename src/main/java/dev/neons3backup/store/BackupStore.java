@@ -1,0 +1,30 @@
+package dev.neons3backup.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Where backups live: keys like {@code my-db/2026-11-24_02-00-00.sql.gz} plus their side files.
+ * Every write is conditional: a store never replaces an object that exists.
+ */
+public interface BackupStore {
+  /** Whether an object exists under {@code key}. */
+  boolean exists(String key) throws IOException;
+
+  /** Starts writing a new object; see {@link ObjectSink}. */
+  ObjectSink create(String key, String contentType) throws IOException;
+
+  /** Writes a small object whole, only if the key is free. */
+  void putIfAbsent(String key, byte[] content, String contentType) throws IOException;
+
+  /** Keys under {@code prefix}, in no particular order. */
+  List<String> list(String prefix) throws IOException;
+
+  InputStream open(String key) throws IOException;
+
+  void delete(String key) throws IOException;
+
+  /** A human-readable location of a key, e.g. {@code s3://bucket/key}. */
+  String describe(String key);
+}

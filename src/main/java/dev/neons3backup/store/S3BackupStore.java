@@ -1,0 +1,132 @@
+package dev.neons3backup.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Backups in an S3 bucket, optionally under a prefix. */
+public final class S3BackupStore implements BackupStore {
+  /** 8 MiB: memory stays small for the common case; parts grow for huge dumps. */
+  public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+  private static final int PARTS_IN_FLIGHT = 2;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final ExecutorService uploads;
+  private final PartSizer sizer;
+
+  /**
+   * @param uploads the pool that uploads parts; owned by the caller
+   * @param prefix a folder inside the bucket, without leading or trailing slash, or empty
+   */
+  public S3BackupStore(
+      S3Client s3, String bucket, String prefix, ExecutorService uploads, int firstPartSize) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+    this.uploads = uploads;
+    this.sizer = new PartSizer(firstPartSize);
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  @Override
+  public boolean exists(String key) throws IOException {
+    try {
+      s3.headObject(r -> r.bucket(bucket).key(prefix + key));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+        return false;
+      }
+      throw new IOException(S3Errors.describe(e), e);
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  @Override
+  public ObjectSink create(String key, String contentType) {
+    return new S3MultipartSink(
+        s3, bucket, prefix + key, contentType, uploads, sizer, PARTS_IN_FLIGHT);
+  }
+
+  @Override
+  public void putIfAbsent(String key, byte[] content, String contentType) throws IOException {
+    try {
+      s3.putObject(
+          r ->
+              r.bucket(bucket)
+                  .key(prefix + key)
+                  .contentType(contentType)
+                  .ifNoneMatch("*")
+                  .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+          RequestBody.fromBytes(content));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        throw new AlreadyExistsException(key);
+      }
+      throw new IOException(S3Errors.describe(e), e);
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  @Override
+  public List<String> list(String keyPrefix) throws IOException {
+    List<String> keys = new ArrayList<>();
+    try {
+      for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix))) {
+        for (S3Object o : page.contents()) {
+          keys.add(o.key().substring(prefix.length()));
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+    return keys;
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    try {
+      return s3.getObject(r -> r.bucket(bucket).key(prefix + key));
+    } catch (NoSuchKeyException e) {
+      throw new java.io.FileNotFoundException(describe(key));
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(r -> r.bucket(bucket).key(prefix + key));
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  @Override
+  public String describe(String key) {
+    return "s3://" + bucket + "/" + prefix + key;
+  }
+
+  private static boolean isNoSuchBucket(S3Exception e) {
+    return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+  }
+}
