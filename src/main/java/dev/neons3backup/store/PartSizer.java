@@ -2,8 +2,8 @@ package dev.neons3backup.store;
 
 /**
  * The size of each part of a multipart upload whose total size is unknown in advance. Parts start
- * small (bounded memory for the common case) and double every 1,000 parts, so the 10,000-part limit
- * of S3 is reached only past 4 TiB — beyond any dump a Lambda can produce in 15 minutes.
+ * small (bounded memory for the common case) and double every 800 parts up to 1 GiB, so that S3's
+ * 10,000 parts hold 5 TiB, the largest object S3 accepts.
  */
 public final class PartSizer {
   public static final int MAX_PARTS = 10_000;
@@ -12,7 +12,7 @@ public final class PartSizer {
   public static final int MIN_PART = 5 * 1024 * 1024;
 
   private static final int MAX_PART = 1 << 30;
-  private static final int PARTS_PER_STEP = 1_000;
+  private static final int PARTS_PER_STEP = 800;
 
   private final int firstPartSize;
 

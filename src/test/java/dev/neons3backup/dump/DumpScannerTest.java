@@ -1,0 +1,62 @@
+package dev.neons3backup.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DumpScannerTest {
+  private static final String DUMP =
+      "--\n-- PostgreSQL database dump\n--\n\nSET x = 1;\n"
+          + "COPY public.plain (id, note) FROM stdin;\n1\ta\n2\t\\\\.not end\n3\t\\.\n\\.\n\n"
+          + "COPY \"My Schema\".\"Odd \"\"Tab\"\" (x)\" (\"a b\") FROM stdin;\n\n\\.\n\n"
+          + "COPY public.empty (id) FROM stdin;\n\\.\n\n"
+          + "-- COPY public.fake (id) FROM stdin;\nSELECT 1;\n"
+          + "--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict abc\n\n";
+
+  @Test
+  void countsRowsOfEveryCopyBlockWhateverTheChunking() {
+    for (int chunk : new int[] {1, 2, 3, 7, 64, 100_000}) {
+      DumpScanner s = feed(DUMP, chunk);
+      assertThat(s.rowCounts())
+          .as("chunk %d", chunk)
+          .containsExactly(
+              Map.entry("public.plain", 3L),
+              Map.entry("My Schema.Odd \"Tab\" (x)", 1L),
+              Map.entry("public.empty", 0L));
+      assertThat(s.complete()).isTrue();
+      assertThat(s.bytes()).isEqualTo(DUMP.getBytes(StandardCharsets.UTF_8).length);
+    }
+  }
+
+  @Test
+  void aStreamCutShortIsNotComplete() {
+    String cut = DUMP.substring(0, DUMP.indexOf("-- PostgreSQL database dump complete"));
+    assertThat(feed(cut, 10).complete()).isFalse();
+  }
+
+  @Test
+  void aStreamCutInsideCopyIsNotCompleteEvenIfDataLooksLikeATrailer() {
+    String cut = "COPY public.t (x) FROM stdin;\n-- PostgreSQL database dump complete\n";
+    assertThat(feed(cut, 5).complete()).isFalse();
+  }
+
+  @Test
+  void theTrailerMustBeNearTheEnd() {
+    String moved = DUMP + "x".repeat(5000) + "\n";
+    assertThat(feed(moved, 4096).complete()).isFalse();
+  }
+
+  private static DumpScanner feed(String text, int chunk) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    DumpScanner s = new DumpScanner();
+    for (int off = 0; off < bytes.length; off += chunk) {
+      byte[] buf = new byte[chunk + 4];
+      int n = Math.min(chunk, bytes.length - off);
+      System.arraycopy(bytes, off, buf, 2, n);
+      s.accept(buf, 2, n);
+    }
+    return s;
+  }
+}
