@@ -113,15 +113,19 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private void sendPart(boolean last) throws IOException {
     throwIfFailed();
     if (uploadId == null) {
-      uploadId =
-          s3.createMultipartUpload(
-                  r ->
-                      r.bucket(bucket)
-                          .key(key)
-                          .contentType(contentType)
-                          .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                          .checksumType(ChecksumType.FULL_OBJECT))
-              .uploadId();
+      try {
+        uploadId =
+            s3.createMultipartUpload(
+                    r ->
+                        r.bucket(bucket)
+                            .key(key)
+                            .contentType(contentType)
+                            .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                            .checksumType(ChecksumType.FULL_OBJECT))
+                .uploadId();
+      } catch (RuntimeException e) {
+        throw new IOException(S3Errors.describe(e), e);
+      }
     }
     int partNumber = parts.size() + 1;
     if (partNumber > PartSizer.MAX_PARTS) {
@@ -204,7 +208,9 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
       if (e.statusCode() == 412) {
         throw new AlreadyExistsException(key);
       }
-      throw e;
+      throw new IOException(S3Errors.describe(e), e);
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
     }
     return new StoredObject(key, size, "s3://" + bucket + "/" + key);
   }
