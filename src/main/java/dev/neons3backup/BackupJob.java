@@ -159,9 +159,18 @@ final class BackupJob {
       throw new BackupException(ErrorCode.DATABASE, "cancelled");
     }
     if (exit != 0) {
-      String detail = Failures.describe(target.name(), stderr.text(), target.url().password());
-      throw new BackupException(
-          ErrorCode.DATABASE, detail + " (pg_dump exited with code " + exit + "; nothing stored)");
+      String text = stderr.text();
+      String how =
+          exit > 128
+              ? "pg_dump was killed (signal " + (exit - 128) + ")"
+              : "pg_dump exited with code " + exit;
+      if (text.isBlank()) {
+        throw new BackupException(
+            ErrorCode.DATABASE,
+            "database '" + target.name() + "': " + how + "; nothing was stored");
+      }
+      String detail = Failures.describe(target.name(), text, target.url().password());
+      throw new BackupException(ErrorCode.DATABASE, detail + " (" + how + "; nothing stored)");
     }
     if (!scanner.complete()) {
       throw new BackupException(
