@@ -126,14 +126,20 @@ public final class BackupService {
     }
   }
 
-  private static BackupResult await(Future<BackupResult> f) {
+  static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackupException(ErrorCode.INTERNAL, "interrupted while waiting for backups");
     } catch (ExecutionException e) {
-      throw new BackupException(ErrorCode.INTERNAL, "a backup crashed: " + e.getCause(), e);
+      if (e.getCause() instanceof BackupException be) {
+        throw be;
+      }
+      if (e.getCause() instanceof java.io.UncheckedIOException io) {
+        throw new BackupException(ErrorCode.STORAGE, io.getCause().getMessage(), io);
+      }
+      throw new BackupException(ErrorCode.INTERNAL, "unexpected error: " + e.getCause(), e);
     }
   }
 

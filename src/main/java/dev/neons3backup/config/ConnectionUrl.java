@@ -124,6 +124,11 @@ public final class ConnectionUrl {
     return database;
   }
 
+  /** The same connection to another database on the same server. */
+  public ConnectionUrl withDatabase(String otherDatabase) {
+    return new ConnectionUrl(scheme, user, password, hosts, otherDatabase, params);
+  }
+
   public Optional<String> param(String key) {
     return params.stream().filter(e -> e.getKey().equals(key)).map(Map.Entry::getValue).findFirst();
   }

@@ -4,38 +4,23 @@ package dev.neons3backup.dump;
 final class CopyHeader {
   private CopyHeader() {}
 
-  /** The qualified name as written by pg_dump, quotes removed: {@code My Schema.My Table}. */
+  /**
+   * The qualified name exactly as pg_dump wrote it, quotes included ({@code "My Schema".orders}),
+   * so that it can be used as SQL again to count the rows of a restored table.
+   */
   static String tableName(String line) {
-    StringBuilder name = new StringBuilder();
-    int i = "COPY ".length();
+    int start = "COPY ".length();
+    int i = start;
+    boolean quoted = false;
     while (i < line.length()) {
       char c = line.charAt(i);
       if (c == '"') {
-        i++;
-        while (i < line.length()) {
-          char d = line.charAt(i);
-          if (d == '"') {
-            if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-              name.append('"');
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          name.append(d);
-          i++;
-        }
-      } else if (c == '.') {
-        name.append('.');
-        i++;
-      } else if (c == ' ' || c == '(') {
+        quoted = !quoted;
+      } else if (!quoted && (c == ' ' || c == '(')) {
         break;
-      } else {
-        name.append(c);
-        i++;
       }
+      i++;
     }
-    return name.toString();
+    return line.substring(start, i);
   }
 }

@@ -23,7 +23,7 @@ class DumpScannerTest {
           .as("chunk %d", chunk)
           .containsExactly(
               Map.entry("public.plain", 3L),
-              Map.entry("My Schema.Odd \"Tab\" (x)", 1L),
+              Map.entry("\"My Schema\".\"Odd \"\"Tab\"\" (x)\"", 1L),
               Map.entry("public.empty", 0L));
       assertThat(s.complete()).isTrue();
       assertThat(s.bytes()).isEqualTo(DUMP.getBytes(StandardCharsets.UTF_8).length);

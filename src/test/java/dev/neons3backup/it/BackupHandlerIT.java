@@ -58,9 +58,9 @@ class BackupHandlerIT {
     assertThat(manifest.pgDumpVersion()).startsWith("15.");
     assertThat(manifest.compression()).isEqualTo("gzip");
     assertThat(manifest.tables())
-        .containsEntry("Sales Team.Big Deals", 5L)
+        .containsEntry("\"Sales Team\".\"Big Deals\"", 5L)
         .containsEntry("public.events_2025", count(db, "public.events_2025"))
-        .containsEntry("public.empty table", 0L);
+        .containsEntry("public.\"empty table\"", 0L);
     assertThat(manifest.totalRows())
         .isEqualTo(manifest.tables().values().stream().mapToLong(Long::longValue).sum());
 

@@ -1,0 +1,158 @@
+package dev.neons3backup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neons3backup.compress.Compression;
+import dev.neons3backup.store.BackupStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Finds the backups in a store and reads their side files. */
+final class Catalog {
+  static final String VERIFIED_SUFFIX = ".verified.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BackupStore store;
+
+  Catalog(BackupStore store) {
+    this.store = store;
+  }
+
+  /** Backups of one database (or all), by database name, newest first. */
+  List<BackupEntry> list(Optional<String> database) throws IOException {
+    List<String> keys = store.list(database.map(d -> d + "/").orElse(""));
+    Set<String> present = new HashSet<>(keys);
+    List<String> backups = new ArrayList<>();
+    for (String key : keys) {
+      if (parse(key).isPresent()) {
+        backups.add(key);
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8, BackupService.daemon("catalog"));
+    try {
+      List<Future<BackupEntry>> futures = new ArrayList<>();
+      for (String key : backups) {
+        futures.add(pool.submit(() -> entry(key, present)));
+      }
+      List<BackupEntry> entries = new ArrayList<>();
+      for (Future<BackupEntry> f : futures) {
+        entries.add(BackupService.await(f));
+      }
+      entries.sort(
+          Comparator.comparing(BackupEntry::database)
+              .thenComparing(BackupEntry::time, Comparator.reverseOrder()));
+      return entries;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The backup of {@code database} at {@code time}, or its newest one when time is empty. */
+  BackupEntry find(String database, Optional<Instant> time) throws IOException {
+    List<BackupEntry> all = list(Optional.of(database));
+    if (all.isEmpty()) {
+      throw new BackupException(
+          ErrorCode.CONFIG,
+          "database '"
+              + database
+              + "' has no backups in "
+              + store.describe("")
+              + "; run list to see what there is.");
+    }
+    if (time.isEmpty()) {
+      return all.get(0);
+    }
+    return all.stream()
+        .filter(e -> e.time().equals(time.get()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new BackupException(
+                    ErrorCode.CONFIG,
+                    "database '"
+                        + database
+                        + "' has no backup at "
+                        + KeyTime.format(time.get())
+                        + "; the newest is "
+                        + KeyTime.format(all.get(0).time())
+                        + " (run list to see them all)."));
+  }
+
+  /** A key {@code name/YYYY-MM-DD_HH-MM-SS.ext} of a backup, as (database, time, compression). */
+  static Optional<Map.Entry<String, Map.Entry<Instant, Compression>>> parse(String key) {
+    int slash = key.indexOf('/');
+    if (slash <= 0 || key.indexOf('/', slash + 1) >= 0) {
+      return Optional.empty();
+    }
+    String file = key.substring(slash + 1);
+    for (Compression c : Compression.values()) {
+      if (file.endsWith(c.extension())) {
+        String stamp = file.substring(0, file.length() - c.extension().length());
+        return KeyTime.parse(stamp).map(t -> Map.entry(key.substring(0, slash), Map.entry(t, c)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private BackupEntry entry(String key, Set<String> present) {
+    var parsed = parse(key).orElseThrow();
+    Optional<Manifest> manifest = Optional.empty();
+    if (present.contains(key + Manifest.SUFFIX)) {
+      manifest = read(key + Manifest.SUFFIX).map(Catalog::manifest);
+    }
+    Optional<Instant> verified = Optional.empty();
+    if (present.contains(key + VERIFIED_SUFFIX)) {
+      verified = read(key + VERIFIED_SUFFIX).map(Catalog::verifiedAt);
+    }
+    return new BackupEntry(
+        parsed.getKey(),
+        parsed.getValue().getKey(),
+        key,
+        parsed.getValue().getValue(),
+        manifest,
+        verified);
+  }
+
+  private Optional<byte[]> read(String key) {
+    try (InputStream in = store.open(key)) {
+      return Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Manifest manifest(byte[] json) {
+    try {
+      return Manifest.fromJson(json);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Instant verifiedAt(byte[] json) {
+    try {
+      return Instant.parse(JSON.readTree(json).path("verifiedAt").asText());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  static byte[] verifiedMarker(Instant at, String sha256) {
+    return ("{\"verifiedAt\": \"" + at + "\", \"sha256\": \"" + sha256 + "\"}\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
