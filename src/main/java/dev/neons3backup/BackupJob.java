@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -64,7 +65,8 @@ final class BackupJob {
     return name + "/" + KeyTime.format(time) + compression.extension();
   }
 
-  BackupResult run(DatabaseTarget target, Instant keyTime, Cancellation cancel) {
+  BackupResult run(
+      DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
     Instant start = clock.instant();
     String key = keyFor(target.name(), keyTime, compression);
     if (cancel.isCancelled()) {
@@ -83,7 +85,7 @@ final class BackupJob {
       }
       int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::isCancelled);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
-      Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel);
+      Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel, progress);
       return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
     } catch (AlreadyExistsException e) {
       String why = "database '" + target.name() + "': a backup for this time already exists";
@@ -98,7 +100,19 @@ final class BackupJob {
                 + "; nothing was stored";
         return result(target, Status.TIMED_OUT, key, "", why, start, null);
       }
-      return result(target, Status.FAILED, key, "", reason(target, e), start, null);
+      ErrorCode code =
+          e instanceof BackupException be
+              ? be.code()
+              : e instanceof IOException ? ErrorCode.STORAGE : ErrorCode.INTERNAL;
+      return new BackupResult(
+          target.name(),
+          Status.FAILED,
+          key,
+          "",
+          reason(target, e),
+          Duration.between(start, clock.instant()),
+          Optional.empty(),
+          code);
     }
   }
 
@@ -108,7 +122,8 @@ final class BackupJob {
       PgBinary bin,
       int versionNum,
       Instant start,
-      Cancellation cancel)
+      Cancellation cancel,
+      LongConsumer progress)
       throws IOException, InterruptedException {
     Process process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
     cancel.register(process);
@@ -129,6 +144,7 @@ final class BackupJob {
         for (int n; (n = in.read(buf)) > 0; ) {
           scanner.accept(buf, 0, n);
           out.write(buf, 0, n);
+          progress.accept(n);
         }
       }
       int exit = process.waitFor();
@@ -246,6 +262,7 @@ final class BackupJob {
         location,
         reason,
         Duration.between(start, clock.instant()),
-        Optional.ofNullable(manifest));
+        Optional.ofNullable(manifest),
+        status == Status.TIMED_OUT ? ErrorCode.DATABASE : ErrorCode.INTERNAL);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param location where the backup is, e.g. {@code s3://bucket/key}; empty unless stored
  * @param reason one line saying why, for every status but SUCCEEDED
  * @param manifest the recorded facts, when this run stored the backup
+ * @param code what kind of failure it was (meaningful for FAILED only)
  */
 public record BackupResult(
     String name,
@@ -18,7 +19,8 @@ public record BackupResult(
     String location,
     String reason,
     Duration duration,
-    Optional<Manifest> manifest) {
+    Optional<Manifest> manifest,
+    ErrorCode code) {
 
   public enum Status {
     /** Stored by this run. */

@@ -6,6 +6,7 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.dump.ConnectionProbe;
 import dev.neons3backup.dump.PgInstallations;
 import dev.neons3backup.store.BackupStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -63,6 +66,12 @@ public final class BackupService {
    * database's failure never stops another; every target gets a result, in the given order.
    */
   public BackupReport backup(List<DatabaseTarget> targets, Instant keyTime, Deadline deadline) {
+    return backup(targets, keyTime, deadline, n -> {});
+  }
+
+  /** As above; {@code progress} receives the dump bytes read, from any worker thread. */
+  public BackupReport backup(
+      List<DatabaseTarget> targets, Instant keyTime, Deadline deadline, LongConsumer progress) {
     BackupJob job = new BackupJob(store, pg, probe, compression, level, clock);
     Cancellation cancel = new Cancellation();
     ScheduledExecutorService watchdog =
@@ -74,7 +83,8 @@ public final class BackupService {
     try {
       List<Future<BackupResult>> futures = new ArrayList<>();
       for (DatabaseTarget target : targets) {
-        futures.add(workers.submit(() -> logged(target, () -> job.run(target, keyTime, cancel))));
+        futures.add(
+            workers.submit(() -> logged(target, () -> job.run(target, keyTime, cancel, progress))));
       }
       List<BackupResult> results = new ArrayList<>();
       for (Future<BackupResult> f : futures) {
@@ -87,6 +97,51 @@ public final class BackupService {
       workers.shutdownNow();
       watchdog.shutdownNow();
     }
+  }
+
+  /** Stored backups, by database name, newest first; of one database when given. */
+  public List<BackupEntry> list(Optional<String> database) {
+    try {
+      return new Catalog(store).list(database);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
+  /** The backup of a database at a time, or its newest one. */
+  public BackupEntry find(String database, Optional<Instant> time) {
+    try {
+      return new Catalog(store).find(database, time);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
+  public VerifyReport verify(BackupEntry backup, LongConsumer progress) {
+    try {
+      return new Verifier(store, clock).verify(backup, progress);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
+  public RestoreReport restore(
+      BackupEntry backup,
+      DatabaseTarget target,
+      boolean createDatabase,
+      boolean force,
+      LongConsumer progress) {
+    try {
+      return new Restorer(store, pg, probe)
+          .restore(backup, target, createDatabase, force, progress);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
+  private BackupException storage(IOException e) {
+    return new BackupException(
+        ErrorCode.STORAGE, "the store " + store.describe("") + " failed: " + e.getMessage(), e);
   }
 
   private void checkDeadline(Deadline deadline, Cancellation cancel) {

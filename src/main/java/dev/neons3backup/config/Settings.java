@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param s3Endpoint {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}; path-style when set
  * @param secretsEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code AWS_ENDPOINT_URL}
  * @param region {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}; empty lets the SDK decide
+ * @param databaseUrl {@code DATABASE_URL}, the CLI's database when no other is named
  */
 public record Settings(
     String bucket,
@@ -41,7 +42,8 @@ public record Settings(
     String metricsNamespace,
     Optional<URI> s3Endpoint,
     Optional<URI> secretsEndpoint,
-    Optional<String> region) {
+    Optional<String> region,
+    Optional<String> databaseUrl) {
 
   public Settings {
     pgBinDirs = List.copyOf(pgBinDirs);
@@ -69,17 +71,29 @@ public record Settings(
         get(env, "METRICS_NAMESPACE").orElse("NeonS3Backup"),
         endpoint(env, "AWS_ENDPOINT_URL_S3"),
         endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-        get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")));
+        get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")),
+        get(env, "DATABASE_URL"));
   }
 
-  /** A copy with other targets of the same kind; used by the CLI to apply its flags on top. */
-  public Settings withBucket(String newBucket) {
+  /** A copy with the CLI's flags applied on top of the environment. */
+  public Settings withOverrides(
+      Optional<Integer> newConcurrency,
+      Optional<Compression> newCompression,
+      Optional<Integer> newLevel) {
+    Compression c = newCompression.orElse(compression);
+    Optional<Integer> level =
+        newLevel.or(() -> newCompression.isPresent() ? Optional.empty() : compressionLevel);
+    level.ifPresent(c::checkLevel);
+    int n = newConcurrency.orElse(concurrency);
+    if (n < 1 || n > 64) {
+      throw BackupException.config("--concurrency is " + n + "; it must be between 1 and 64.");
+    }
     return new Settings(
-        newBucket,
+        bucket,
         secretName,
-        concurrency,
-        compression,
-        compressionLevel,
+        n,
+        c,
+        level,
         pgBinDirs,
         deadlineMargin,
         connectAttempts,
@@ -87,7 +101,8 @@ public record Settings(
         metricsNamespace,
         s3Endpoint,
         secretsEndpoint,
-        region);
+        region,
+        databaseUrl);
   }
 
   public int effectiveCompressionLevel() {

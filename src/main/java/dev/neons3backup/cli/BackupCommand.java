@@ -1,0 +1,179 @@
+package dev.neons3backup.cli;
+
+import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupReport;
+import dev.neons3backup.BackupResult;
+import dev.neons3backup.Deadline;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.compress.Compression;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.SecretTargets;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.config.Targets;
+import dev.neons3backup.store.S3Clients;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "backup",
+    description = "Back up databases: pg_dump, compressed, into the store. Never overwrites.")
+final class BackupCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @ArgGroup(exclusive = true)
+  Source source = new Source();
+
+  static final class Source {
+    @Option(
+        names = "--secret-id",
+        paramLabel = "ID",
+        description = "Secrets Manager secret listing the databases")
+    String secretId;
+
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "JSON file: {\"databases\": [{\"name\", \"url\"}]}")
+    Path config;
+
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description = "one database's libpq URL (else $DATABASE_URL)")
+    String url;
+  }
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "name of the --url / $DATABASE_URL database (its folder in the store)")
+  String name;
+
+  @Option(names = "--compression", paramLabel = "ALGO", description = "gzip (default)")
+  String compression;
+
+  @Option(
+      names = "--level",
+      paramLabel = "N",
+      description = "compression level (gzip 1-9, default 6)")
+  Integer level;
+
+  @Option(names = "--concurrency", paramLabel = "N", description = "databases at once (default 2)")
+  Integer concurrency;
+
+  @Override
+  public Integer call() {
+    Settings settings =
+        Settings.fromEnvironment()
+            .withOverrides(
+                Optional.ofNullable(concurrency),
+                Optional.ofNullable(compression).map(Compression::parse),
+                Optional.ofNullable(level));
+    List<DatabaseTarget> targets = targets(settings);
+    CliContext ctx = CliContext.create(common, settings, spec);
+    BackupReport report;
+    try (Progress progress = ctx.out.progress("backing up", 0)) {
+      report = ctx.service.backup(targets, Instant.now(), Deadline.NONE, progress);
+    }
+    print(ctx.out, report);
+    return exitCode(report);
+  }
+
+  private List<DatabaseTarget> targets(Settings settings) {
+    if (source.secretId != null) {
+      return SecretTargets.load(S3Clients.secrets(settings), source.secretId);
+    }
+    if (source.config != null) {
+      try {
+        return Targets.fromJson(
+            "config file '" + source.config + "'", Files.readString(source.config));
+      } catch (IOException e) {
+        throw BackupException.config(
+            "cannot read config file '" + source.config + "': " + e.getMessage());
+      }
+    }
+    String url = source.url != null ? source.url : settings.databaseUrl().orElse(null);
+    if (url == null) {
+      throw BackupException.config(
+          "no database given; use --url URL --name NAME, --config FILE, --secret-id ID, or set"
+              + " DATABASE_URL.");
+    }
+    if (name == null) {
+      throw BackupException.config(
+          "--name is required with --url or DATABASE_URL: it names the database's folder in the store.");
+    }
+    return List.of(DatabaseTarget.of(name, url));
+  }
+
+  private static void print(Output out, BackupReport report) {
+    if (out.json) {
+      List<Map<String, Object>> results = new ArrayList<>();
+      for (BackupResult r : report.results()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("status", r.status().label());
+        m.put("key", r.key());
+        m.put("location", r.location());
+        m.put("durationMs", r.duration().toMillis());
+        if (!r.reason().isEmpty()) {
+          m.put("reason", r.reason());
+        }
+        r.manifest()
+            .ifPresent(
+                man -> {
+                  m.put("rawBytes", man.rawBytes());
+                  m.put("storedBytes", man.storedBytes());
+                  m.put("sha256", man.sha256());
+                  m.put("totalRows", man.totalRows());
+                });
+        results.add(m);
+      }
+      out.json(Map.of("summary", report.summary(), "ok", report.ok(), "results", results));
+      return;
+    }
+    for (BackupResult r : report.results()) {
+      switch (r.status()) {
+        case SUCCEEDED -> {
+          var m = r.manifest().orElseThrow();
+          out.out.printf(
+              "ok       %s → %s (%s, %s rows, %.1f s)%n",
+              r.name(),
+              r.location(),
+              Output.bytes(m.storedBytes()),
+              Output.count(m.totalRows()),
+              r.duration().toMillis() / 1000.0);
+        }
+        case SKIPPED ->
+            out.out.printf("skipped  %s: already backed up at %s%n", r.name(), r.location());
+        default -> out.out.printf("FAILED   %s%n", r.reason());
+      }
+    }
+    out.out.println(report.summary());
+    out.out.flush();
+  }
+
+  /** 0 when all succeeded; 4 when every failure was the store's; else 3. */
+  static int exitCode(BackupReport report) {
+    if (report.ok()) {
+      return 0;
+    }
+    boolean allStorage =
+        report.results().stream().filter(r -> !r.ok()).allMatch(r -> r.code() == ErrorCode.STORAGE);
+    return allStorage ? ErrorCode.STORAGE.exitCode() : ErrorCode.DATABASE.exitCode();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.neons3backup.cli;
+
+import dev.neons3backup.BackupService;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.LocalBackupStore;
+import dev.neons3backup.store.S3BackupStore;
+import dev.neons3backup.store.S3Clients;
+import dev.neons3backup.store.StoreLocation;
+import dev.neons3backup.store.UploadPool;
+import java.time.Clock;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** What a command needs: settings (environment, then flags), the store and the service. */
+final class CliContext {
+  final Settings settings;
+  final StoreLocation location;
+  final BackupService service;
+  final Output out;
+
+  private CliContext(Settings settings, StoreLocation location, BackupService service, Output out) {
+    this.settings = settings;
+    this.location = location;
+    this.service = service;
+    this.out = out;
+  }
+
+  static CliContext create(CommonOptions common, Settings settings, CommandSpec spec) {
+    StoreLocation location =
+        common.store == null
+            ? StoreLocation.defaultFor(settings.bucket())
+            : StoreLocation.parse(common.store);
+    BackupStore store = open(location, settings);
+    BackupService service =
+        new BackupService(
+            store, PgInstallations.discover(settings.pgBinDirs()), settings, Clock.systemUTC());
+    return new CliContext(
+        settings,
+        location,
+        service,
+        new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), common));
+  }
+
+  private static BackupStore open(StoreLocation location, Settings settings) {
+    if (location.bucket().isPresent()) {
+      return new S3BackupStore(
+          S3Clients.s3(settings),
+          location.bucket().get(),
+          location.prefix(),
+          UploadPool.shared(),
+          S3BackupStore.DEFAULT_PART_SIZE);
+    }
+    return new LocalBackupStore(location.directory().orElseThrow());
+  }
+}

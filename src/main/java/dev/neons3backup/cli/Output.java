@@ -1,0 +1,56 @@
+package dev.neons3backup.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Where a command prints: results on stdout (text or JSON), progress on stderr. */
+final class Output {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  final PrintWriter out;
+  final PrintWriter err;
+  final boolean json;
+  private final boolean progress;
+
+  Output(PrintWriter out, PrintWriter err, CommonOptions common) {
+    this.out = out;
+    this.err = err;
+    this.json = common.json;
+    this.progress = !common.quiet && !common.json && System.console() != null;
+  }
+
+  void json(Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+      out.flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A progress bar on the terminal; a no-op when piped, quiet or JSON. */
+  Progress progress(String what, long total) {
+    return progress ? new Progress.Terminal(err, what, total) : Progress.NONE;
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.neons3backup.cli;
+
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.KeyTime;
+import dev.neons3backup.RestoreReport;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "restore",
+    description =
+        "Restore a backup into a database: streamed into psql, one transaction, stops at the"
+            + " first error; then compares row counts with those recorded at backup time.")
+final class RestoreCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--name",
+      required = true,
+      paramLabel = "NAME",
+      description = "the database's name in the store")
+  String name;
+
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
+      description = "which backup (as list shows it); default: the newest")
+  String at;
+
+  @Option(names = "--latest", description = "the newest backup (the default)")
+  boolean latest;
+
+  @Option(
+      names = "--target-url",
+      required = true,
+      paramLabel = "URL",
+      description = "libpq URL of the database to restore into")
+  String targetUrl;
+
+  @Option(names = "--create-database", description = "create the target database first")
+  boolean createDatabase;
+
+  @Option(names = "--force", description = "restore even into a database that already has tables")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    DatabaseTarget.checkName(name);
+    if (at != null && latest) {
+      throw dev.neons3backup.BackupException.config("give --at or --latest, not both.");
+    }
+    DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
+    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
+    long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);
+    RestoreReport report;
+    try (Progress progress = ctx.out.progress("restoring " + name, size)) {
+      report = ctx.service.restore(backup, target, createDatabase, force, progress);
+    }
+    print(ctx.out, report);
+    return report.countsMatch() || !report.countsRecorded() ? 0 : ErrorCode.VERIFICATION.exitCode();
+  }
+
+  private static void print(Output out, RestoreReport r) {
+    if (out.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.backup().database());
+      m.put("key", r.backup().key());
+      m.put("target", r.target());
+      m.put("tablesChecked", r.tablesChecked());
+      m.put("rowsChecked", r.rowsChecked());
+      m.put("countsRecorded", r.countsRecorded());
+      m.put("countsMatch", r.countsMatch());
+      m.put("mismatches", r.mismatches());
+      out.json(m);
+      return;
+    }
+    out.out.printf(
+        "Restored %s (%s) into %s.%n",
+        r.backup().database(), KeyTime.format(r.backup().time()), r.target());
+    if (!r.countsRecorded()) {
+      out.out.println("No row counts were recorded with this backup; nothing to compare.");
+    } else if (r.countsMatch()) {
+      out.out.printf(
+          "Row counts match the backup: %s tables, %s rows.%n",
+          Output.count(r.tablesChecked()), Output.count(r.rowsChecked()));
+    } else {
+      out.out.println("Row counts DIFFER from those recorded at backup time:");
+      r.mismatches().forEach(m -> out.out.println("  " + m));
+    }
+    out.out.flush();
+  }
+}

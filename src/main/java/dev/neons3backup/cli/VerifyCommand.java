@@ -1,0 +1,112 @@
+package dev.neons3backup.cli;
+
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.KeyTime;
+import dev.neons3backup.VerifyReport;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.Settings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "verify",
+    description =
+        "Stream backups back and check them: SHA-256, size, the compression stream, the dump's"
+            + " trailer and row counts, against what was recorded at backup time.")
+final class VerifyCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "only this database")
+  String name;
+
+  @Option(names = "--all", description = "every backup (default: the newest of each database)")
+  boolean all;
+
+  @Option(names = "--latest", description = "the newest backup of each database (the default)")
+  boolean latest;
+
+  @Override
+  public Integer call() {
+    Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
+    if (all && latest) {
+      throw dev.neons3backup.BackupException.config("give --all or --latest, not both.");
+    }
+    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
+    if (chosen.isEmpty()) {
+      throw dev.neons3backup.BackupException.config(
+          "no backups to verify in " + ctx.location + (name == null ? "" : " for " + name) + ".");
+    }
+    List<VerifyReport> reports = new ArrayList<>();
+    for (BackupEntry e : chosen) {
+      long size = e.manifest().map(m -> m.storedBytes()).orElse(0L);
+      try (Progress progress = ctx.out.progress("verifying " + e.database(), size)) {
+        reports.add(ctx.service.verify(e, progress));
+      }
+    }
+    print(ctx.out, reports);
+    return reports.stream().allMatch(VerifyReport::ok) ? 0 : ErrorCode.VERIFICATION.exitCode();
+  }
+
+  private List<BackupEntry> choose(List<BackupEntry> entries) {
+    if (all) {
+      return entries;
+    }
+    List<BackupEntry> newest = new ArrayList<>();
+    String db = null;
+    for (BackupEntry e : entries) {
+      if (!e.database().equals(db)) {
+        newest.add(e);
+        db = e.database();
+      }
+    }
+    return newest;
+  }
+
+  private static void print(Output out, List<VerifyReport> reports) {
+    if (out.json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (VerifyReport r : reports) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.backup().database());
+        m.put("key", r.backup().key());
+        m.put("ok", r.ok());
+        m.put("storedBytes", r.storedBytes());
+        m.put("sha256", r.sha256());
+        m.put("problems", r.problems());
+        rows.add(m);
+      }
+      out.json(rows);
+      return;
+    }
+    for (VerifyReport r : reports) {
+      String when = KeyTime.format(r.backup().time());
+      if (r.ok()) {
+        out.out.printf(
+            "ok        %s %s (%s, sha256 %s…)%n",
+            r.backup().database(),
+            when,
+            Output.bytes(r.storedBytes()),
+            r.sha256().substring(0, 12));
+      } else {
+        out.out.printf(
+            "MISMATCH  %s %s: %s%n", r.backup().database(), when, String.join("; ", r.problems()));
+      }
+    }
+    long bad = reports.stream().filter(r -> !r.ok()).count();
+    out.out.printf(
+        "Verified %d backups: %d ok, %d mismatched.%n", reports.size(), reports.size() - bad, bad);
+    out.out.flush();
+  }
+}
