@@ -44,6 +44,7 @@ final class BackupJob {
   private final ConnectionProbe probe;
   private final Compression compression;
   private final int level;
+  private final int threads;
   private final Clock clock;
 
   BackupJob(
@@ -52,12 +53,14 @@ final class BackupJob {
       ConnectionProbe probe,
       Compression compression,
       int level,
+      int threads,
       Clock clock) {
     this.store = store;
     this.pg = pg;
     this.probe = probe;
     this.compression = compression;
     this.level = level;
+    this.threads = threads;
     this.clock = clock;
   }
 
@@ -139,7 +142,7 @@ final class BackupJob {
       DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
       DumpScanner scanner = new DumpScanner();
       try (InputStream in = process.getInputStream();
-          OutputStream out = compression.compress(stored, level)) {
+          OutputStream out = compression.compress(stored, level, threads)) {
         byte[] buf = new byte[READ_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
           scanner.accept(buf, 0, n);

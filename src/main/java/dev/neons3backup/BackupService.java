@@ -38,6 +38,7 @@ public final class BackupService {
   private final ConnectionProbe probe;
   private final Compression compression;
   private final int level;
+  private final int threads;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
@@ -48,6 +49,7 @@ public final class BackupService {
     this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
     this.compression = settings.compression();
     this.level = settings.effectiveCompressionLevel();
+    this.threads = settings.compressionThreads();
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.clock = clock;
@@ -72,7 +74,7 @@ public final class BackupService {
   /** As above; {@code progress} receives the dump bytes read, from any worker thread. */
   public BackupReport backup(
       List<DatabaseTarget> targets, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job = new BackupJob(store, pg, probe, compression, level, clock);
+    BackupJob job = new BackupJob(store, pg, probe, compression, level, threads, clock);
     Cancellation cancel = new Cancellation();
     ScheduledExecutorService watchdog =
         Executors.newSingleThreadScheduledExecutor(daemon("deadline"));

@@ -1,19 +1,68 @@
 package dev.neons3backup.compress;
 
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
 import dev.neons3backup.BackupException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
-import java.util.zip.Deflater;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-/** The compression of stored dumps: the algorithm, its levels, and the file extension. */
+/**
+ * The compression of stored dumps: the algorithm, its levels, its file extension, and how many
+ * cores it may use. gzip is the default because {@code gunzip | psql} restores it anywhere; zstd
+ * compresses several times faster at a similar ratio.
+ */
 public enum Compression {
-  GZIP("gzip", ".sql.gz", "application/gzip", 6, 1, 9);
+  GZIP("gzip", ".sql.gz", "application/gzip", 6, 1, 9) {
+    @Override
+    OutputStream wrap(OutputStream out, int level, int threads) throws IOException {
+      if (threads > 1) {
+        return new ParallelGzipOutputStream(out, level, threads, POOL);
+      }
+      return new GZIPOutputStream(out, BUFFER) {
+        {
+          def.setLevel(level);
+        }
+      };
+    }
+
+    @Override
+    public InputStream decompress(InputStream in) throws IOException {
+      return new GZIPInputStream(in, BUFFER);
+    }
+  },
+
+  ZSTD("zstd", ".sql.zst", "application/zstd", 3, 1, 19) {
+    @Override
+    OutputStream wrap(OutputStream out, int level, int threads) throws IOException {
+      ZstdOutputStream z = new ZstdOutputStream(out, level);
+      z.setChecksum(true);
+      if (threads > 1) {
+        z.setWorkers(threads);
+      }
+      return new BufferedOutputStream(z, BUFFER);
+    }
+
+    @Override
+    public InputStream decompress(InputStream in) throws IOException {
+      return new ZstdInputStream(in);
+    }
+  };
 
   private static final int BUFFER = 64 * 1024;
+  private static final ExecutorService POOL =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "compress");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final String id;
   private final String extension;
@@ -31,23 +80,17 @@ public enum Compression {
     this.maxLevel = max;
   }
 
+  abstract OutputStream wrap(OutputStream out, int level, int threads) throws IOException;
+
+  public abstract InputStream decompress(InputStream in) throws IOException;
+
   public static Compression parse(String value) {
     for (Compression c : values()) {
       if (c.id.equals(value.toLowerCase(Locale.ROOT))) {
         return c;
       }
     }
-    throw BackupException.config("compression '" + value + "' is unknown; use gzip.");
-  }
-
-  /** The compression a stored key was written with, from its extension. */
-  public static Compression ofKey(String key) {
-    for (Compression c : values()) {
-      if (key.endsWith(c.extension)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException("not a backup key: " + key);
+    throw BackupException.config("compression '" + value + "' is unknown; use gzip or zstd.");
   }
 
   public String id() {
@@ -80,17 +123,12 @@ public enum Compression {
     }
   }
 
-  /** Wraps {@code out}; closing the result finishes the stream and closes {@code out}. */
-  public OutputStream compress(OutputStream out, int level) throws IOException {
+  /**
+   * Wraps {@code out}; closing the result finishes the stream and closes {@code out}. With more
+   * than one thread, blocks are compressed in parallel into one standard stream.
+   */
+  public OutputStream compress(OutputStream out, int level, int threads) throws IOException {
     checkLevel(level);
-    return new GZIPOutputStream(out, BUFFER) {
-      {
-        def.setLevel(level == Deflater.DEFAULT_COMPRESSION ? 6 : level);
-      }
-    };
-  }
-
-  public InputStream decompress(InputStream in) throws IOException {
-    return new GZIPInputStream(in, BUFFER);
+    return wrap(out, level, Math.max(1, threads));
   }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param concurrency {@code BACKUP_CONCURRENCY}, databases backed up at once (default 2)
  * @param compression {@code BACKUP_COMPRESSION}, gzip (default) or zstd
  * @param compressionLevel {@code BACKUP_COMPRESSION_LEVEL}; empty for the algorithm's default
+ * @param compressionThreads {@code BACKUP_COMPRESSION_THREADS}, cores one stream may compress on
+ *     (default: all available)
  * @param pgBinDirs {@code PG_BIN_DIRS}, extra directories holding pg_dump and psql, searched first
  * @param deadlineMargin {@code BACKUP_DEADLINE_MARGIN_SECONDS} (default 60): when a Lambda has less
  *     time left than this, no database starts and uploads in flight are aborted
@@ -35,6 +37,7 @@ public record Settings(
     int concurrency,
     Compression compression,
     Optional<Integer> compressionLevel,
+    int compressionThreads,
     List<Path> pgBinDirs,
     Duration deadlineMargin,
     int connectAttempts,
@@ -64,6 +67,7 @@ public record Settings(
         positive(env, "BACKUP_CONCURRENCY", 2, 64),
         compression,
         level,
+        positive(env, "BACKUP_COMPRESSION_THREADS", Runtime.getRuntime().availableProcessors(), 64),
         dirs(get(env, "PG_BIN_DIRS").orElse("")),
         Duration.ofSeconds(positive(env, "BACKUP_DEADLINE_MARGIN_SECONDS", 60, 3600)),
         positive(env, "BACKUP_CONNECT_ATTEMPTS", 4, 20),
@@ -79,7 +83,8 @@ public record Settings(
   public Settings withOverrides(
       Optional<Integer> newConcurrency,
       Optional<Compression> newCompression,
-      Optional<Integer> newLevel) {
+      Optional<Integer> newLevel,
+      Optional<Integer> newThreads) {
     Compression c = newCompression.orElse(compression);
     Optional<Integer> level =
         newLevel.or(() -> newCompression.isPresent() ? Optional.empty() : compressionLevel);
@@ -88,12 +93,17 @@ public record Settings(
     if (n < 1 || n > 64) {
       throw BackupException.config("--concurrency is " + n + "; it must be between 1 and 64.");
     }
+    int t = newThreads.orElse(compressionThreads);
+    if (t < 1 || t > 64) {
+      throw BackupException.config("--threads is " + t + "; it must be between 1 and 64.");
+    }
     return new Settings(
         bucket,
         secretName,
         n,
         c,
         level,
+        t,
         pgBinDirs,
         deadlineMargin,
         connectAttempts,
