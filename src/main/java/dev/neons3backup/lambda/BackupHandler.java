@@ -48,22 +48,30 @@ public final class BackupHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     String requestId = context == null ? "" : context.getAwsRequestId();
+    // The catch is inside the resource block: try-with-resources closes the context before a
+    // catch clause of its own runs, and the error line must carry the request id.
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
-      Wiring w = wiring();
-      Instant keyTime = keyTime(event, w.clock());
-      List<DatabaseTarget> targets = w.targets().get();
-      LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
-      Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
-      BackupReport report = w.service().backup(targets, keyTime, deadline);
-      w.metrics().emit(report);
-      if (!report.ok()) {
-        throw new BackupException(dev.neons3backup.ErrorCode.DATABASE, report.failureMessage());
+      try {
+        return backup(event, context);
+      } catch (BackupException e) {
+        LOG.error(e.getMessage());
+        throw e;
       }
-      return response(report);
-    } catch (BackupException e) {
-      LOG.error(e.getMessage());
-      throw e;
     }
+  }
+
+  private Map<String, Object> backup(Map<String, Object> event, Context context) {
+    Wiring w = wiring();
+    Instant keyTime = keyTime(event, w.clock());
+    List<DatabaseTarget> targets = w.targets().get();
+    LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
+    Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
+    BackupReport report = w.service().backup(targets, keyTime, deadline);
+    w.metrics().emit(report);
+    if (!report.ok()) {
+      throw new BackupException(dev.neons3backup.ErrorCode.DATABASE, report.failureMessage());
+    }
+    return response(report);
   }
 
   private synchronized Wiring wiring() {
