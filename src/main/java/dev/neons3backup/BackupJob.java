@@ -128,7 +128,15 @@ final class BackupJob {
       Cancellation cancel,
       LongConsumer progress)
       throws IOException, InterruptedException {
-    Process process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
+    // The sink first: a store that cannot even start a write must not leave a pg_dump running.
+    ObjectSink sink = store.create(key, compression.contentType());
+    Process process;
+    try {
+      process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
+    } catch (IOException | RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
     cancel.register(process);
     String password = target.url().password();
     StderrTail stderr =
@@ -136,7 +144,6 @@ final class BackupJob {
             process,
             line -> LOG.info("pg_dump: {}", Failures.scrub(line, password)),
             "pg_dump-" + target.name());
-    ObjectSink sink = store.create(key, compression.contentType());
     boolean committed = false;
     try {
       DigestingOutputStream stored = new DigestingOutputStream(sink.stream());

@@ -85,14 +85,25 @@ class CliIT {
 
   @Test
   void zstdBackupsAreListedVerifiedAndRestoredLikeGzip() throws Exception {
-    Result backup = cli("backup", "--url", PG.url(source), "--name", "z", "--compression", "zstd", "--level", "5");
+    Result backup =
+        cli(
+            "backup",
+            "--url",
+            PG.url(source),
+            "--name",
+            "z",
+            "--compression",
+            "zstd",
+            "--level",
+            "5");
     assertThat(backup.exit()).as(backup.all()).isZero();
     assertThat(backup.out()).contains(".sql.zst");
     JsonNode row = JSON.readTree(cli("list", "--json", "--name", "z").out()).get(0);
     assertThat(row.get("compression").asText()).isEqualTo("zstd");
     assertThat(cli("verify", "--name", "z").exit()).isZero();
     String target = "cli_zst_" + UUID.randomUUID().toString().substring(0, 6);
-    Result restore = cli("restore", "--name", "z", "--target-url", PG.url(target), "--create-database");
+    Result restore =
+        cli("restore", "--name", "z", "--target-url", PG.url(target), "--create-database");
     assertThat(restore.exit()).as(restore.all()).isZero();
     assertThat(restore.out()).contains("Row counts match the backup: 2 tables, 21,000 rows.");
   }
