@@ -141,6 +141,18 @@ public final class BackupService {
     }
   }
 
+  /** Plans (and with {@code confirm} carries out) a retention policy over the store. */
+  public PruneReport prune(
+      Optional<String> database,
+      dev.neons3backup.retention.RetentionPolicy policy,
+      boolean confirm) {
+    try {
+      return new Pruner(store).prune(database, policy, clock.instant(), confirm);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
   private BackupException storage(IOException e) {
     return new BackupException(
         ErrorCode.STORAGE, "the store " + store.describe("") + " failed: " + e.getMessage(), e);

@@ -1,14 +1,126 @@
 package dev.neons3backup.cli;
 
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.KeyTime;
+import dev.neons3backup.PruneReport;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.retention.Decision;
+import dev.neons3backup.retention.RetentionPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "prune",
-    description = "Delete old backups by a retention policy (plan only unless --confirm).")
+    description =
+        "Delete backups that no rule keeps. Prints the plan and deletes nothing unless --confirm;"
+            + " never deletes the newest --keep-last backups of a database.")
 final class PruneCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--keep-last",
+      required = true,
+      paramLabel = "N",
+      description = "keep the newest N of each database (at least 1)")
+  int keepLast;
+
+  @Option(
+      names = "--keep-days",
+      paramLabel = "D",
+      description = "keep everything from the last D days")
+  int keepDays;
+
+  @Option(
+      names = "--keep-weekly",
+      paramLabel = "W",
+      description = "keep the newest of each of the last W weeks with backups")
+  int keepWeekly;
+
+  @Option(
+      names = "--keep-monthly",
+      paramLabel = "M",
+      description = "keep the newest of each of the last M months with backups")
+  int keepMonthly;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "only this database")
+  String name;
+
+  @Option(
+      names = "--confirm",
+      description = "delete what the plan says (default: only print the plan)")
+  boolean confirm;
+
   @Override
   public Integer call() {
-    return 0;
+    Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
+    RetentionPolicy policy = new RetentionPolicy(keepLast, keepDays, keepWeekly, keepMonthly);
+    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    PruneReport report = ctx.service.prune(Optional.ofNullable(name), policy, confirm);
+    if (ctx.out.json) {
+      ctx.out.json(json(report));
+    } else {
+      print(ctx.out, report);
+    }
+    return report.failures().isEmpty() ? 0 : ErrorCode.STORAGE.exitCode();
+  }
+
+  private static Map<String, Object> json(PruneReport report) {
+    List<Map<String, Object>> decisions = new ArrayList<>();
+    for (Decision d : report.plan().decisions()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", d.backup().database());
+      m.put("key", d.backup().key());
+      m.put("time", d.backup().time().toString());
+      m.put("action", d.keep() ? "keep" : "delete");
+      m.put("reasons", d.reasons());
+      decisions.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("confirmed", report.confirmed());
+    out.put("keep", report.plan().toKeep().size());
+    out.put("delete", report.plan().toDelete().size());
+    out.put("deleted", report.deleted());
+    out.put("failures", report.failures());
+    out.put("decisions", decisions);
+    return out;
+  }
+
+  private static void print(Output out, PruneReport report) {
+    report
+        .plan()
+        .byDatabase()
+        .forEach(
+            (db, decisions) -> {
+              out.out.println(db);
+              for (Decision d : decisions) {
+                out.out.printf(
+                    "  %-6s  %s  %s%n",
+                    d.keep() ? "keep" : "delete",
+                    KeyTime.format(d.backup().time()),
+                    String.join(", ", d.reasons()));
+              }
+            });
+    int keep = report.plan().toKeep().size();
+    int delete = report.plan().toDelete().size();
+    if (!report.confirmed()) {
+      out.out.printf(
+          "Plan: keep %d, delete %d backups. Nothing was deleted; run again with --confirm to delete.%n",
+          keep, delete);
+    } else {
+      out.out.printf("Kept %d, deleted %d backups.%n", keep, report.deleted().size());
+      report.failures().forEach(f -> out.out.println("could not delete " + f));
+    }
+    out.out.flush();
   }
 }

@@ -109,6 +109,38 @@ class CliIT {
   }
 
   @Test
+  void prunePrintsItsPlanAndDeletesOnlyWithConfirm() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("backups/app"));
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    for (int day = 0; day < 10; day++) {
+      String stamp = today.minusDays(day) + "_02-00-00";
+      Files.writeString(dir.resolve(stamp + ".sql.gz"), "x");
+      Files.writeString(dir.resolve(stamp + ".sql.gz.sha256"), "y");
+    }
+    Result plan = cli("prune", "--keep-last", "3", "--keep-days", "5");
+    assertThat(plan.exit()).as(plan.all()).isZero();
+    assertThat(plan.out())
+        .contains("Plan: keep 5, delete 5 backups. Nothing was deleted; run again with --confirm")
+        .contains("keep    " + today + "_02-00-00  last 3, within 5 days")
+        .contains("delete  " + today.minusDays(9) + "_02-00-00  matches no rule");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).hasSize(20);
+    }
+
+    Result done = cli("prune", "--keep-last", "3", "--keep-days", "5", "--confirm", "--json");
+    assertThat(done.exit()).as(done.all()).isZero();
+    assertThat(JSON.readTree(done.out()).get("deleted")).hasSize(5);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted())
+          .hasSize(10)
+          .allMatch(n -> n.compareTo(today.minusDays(4).toString()) >= 0);
+    }
+    Result refused = cli("prune", "--keep-last", "0", "--confirm");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("--keep-last must be at least 1");
+  }
+
+  @Test
   void restoreRefusesADatabaseThatAlreadyHasTables() {
     assertThat(cli("backup", "--url", PG.url(source), "--name", "shop").exit()).isZero();
     Result r = cli("restore", "--name", "shop", "--target-url", PG.url(source));
