@@ -35,6 +35,8 @@ class TemplatePropertiesTest {
             "LogRetentionDays",
             "ObjectLockDays",
             "KmsKeyArn",
+            "BackupCompression",
+            "CompressionLevel",
             "HeartbeatHours");
     assertThat(defaultOf("Schedule")).isEqualTo("cron(0 2 * * ? *)");
     assertThat(defaultOf("BackupRetentionDays")).isEqualTo(30);
@@ -44,6 +46,8 @@ class TemplatePropertiesTest {
     assertThat(defaultOf("ObjectLockDays")).isEqualTo(0);
     assertThat(defaultOf("KmsKeyArn")).isEqualTo("");
     assertThat(defaultOf("HeartbeatHours")).isEqualTo(26);
+    assertThat(defaultOf("BackupCompression")).isEqualTo("gzip");
+    assertThat(defaultOf("CompressionLevel")).isEqualTo("");
     assertThat(Project.<List<Object>>at(parameters, "LogRetentionDays", "AllowedValues"))
         .contains(defaultOf("LogRetentionDays"));
   }
@@ -214,7 +218,7 @@ class TemplatePropertiesTest {
         .containsEntry("SECRET_NAME", ref("DatabaseSecret"))
         .containsEntry("BACKUP_CONCURRENCY", ref("BackupConcurrency"))
         .containsEntry("BACKUP_COMPRESSION", ref("BackupCompression"))
-        .containsEntry("BACKUP_COMPRESSION_LEVEL", "6")
+        .containsEntry("BACKUP_COMPRESSION_LEVEL", ref("CompressionLevel"))
         .containsEntry("BACKUP_DEADLINE_MARGIN_SECONDS", "60")
         .containsEntry("METRICS_NAMESPACE", "NeonS3Backup");
     assertThat(variables.keySet())
