@@ -10,7 +10,8 @@ COPY pom.xml ./
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src ./src
 # Tests run in CI, not in the image build (they need PostgreSQL and S3 stand-ins).
-RUN mvn -B -ntp -DskipTests package && test -s target/neon-s3-backup.jar
+RUN mvn -B -ntp -Dmaven.test.skip=true -Dmdep.skip=true -Dspotless.apply.skip=true package \
+    && test -s target/neon-s3-backup.jar
 
 # ---- 2. pg_dump/psql for PostgreSQL 15, 16, 17 and any newer major the repositories have.
 # AL2023's postgresqlNN packages conflict in /usr/bin, so each major is unpacked from its RPM into
