@@ -36,6 +36,31 @@ public record BackupResult(
     }
   }
 
+  /**
+   * The result as JSON-ready fields — the Lambda's response and the CLI's {@code --json} share
+   * them: name, status, path, key, durationMs, reason (unless succeeded), and the manifest's sizes,
+   * SHA-256 and row total when this run stored the backup.
+   */
+  public java.util.Map<String, Object> toMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", name);
+    m.put("status", status.label());
+    m.put("path", location);
+    m.put("key", key);
+    m.put("durationMs", duration.toMillis());
+    if (!reason.isEmpty()) {
+      m.put("reason", reason);
+    }
+    manifest.ifPresent(
+        man -> {
+          m.put("rawBytes", man.rawBytes());
+          m.put("storedBytes", man.storedBytes());
+          m.put("sha256", man.sha256());
+          m.put("totalRows", man.totalRows());
+        });
+    return m;
+  }
+
   public boolean ok() {
     return status == Status.SUCCEEDED || status == Status.SKIPPED;
   }

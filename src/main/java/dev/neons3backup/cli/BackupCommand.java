@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,27 +131,8 @@ final class BackupCommand implements Callable<Integer> {
 
   private static void print(Output out, BackupReport report) {
     if (out.json) {
-      List<Map<String, Object>> results = new ArrayList<>();
-      for (BackupResult r : report.results()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", r.name());
-        m.put("status", r.status().label());
-        m.put("key", r.key());
-        m.put("location", r.location());
-        m.put("durationMs", r.duration().toMillis());
-        if (!r.reason().isEmpty()) {
-          m.put("reason", r.reason());
-        }
-        r.manifest()
-            .ifPresent(
-                man -> {
-                  m.put("rawBytes", man.rawBytes());
-                  m.put("storedBytes", man.storedBytes());
-                  m.put("sha256", man.sha256());
-                  m.put("totalRows", man.totalRows());
-                });
-        results.add(m);
-      }
+      List<Map<String, Object>> results =
+          report.results().stream().map(BackupResult::toMap).toList();
       out.json(Map.of("summary", report.summary(), "ok", report.ok(), "results", results));
       return;
     }

@@ -11,7 +11,6 @@ import dev.neons3backup.config.DatabaseTarget;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,27 +97,7 @@ public final class BackupHandler
   }
 
   private static Map<String, Object> response(BackupReport report) {
-    List<Map<String, Object>> results = new ArrayList<>();
-    for (BackupResult r : report.results()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", r.name());
-      m.put("status", r.status().label());
-      m.put("path", r.location());
-      m.put("key", r.key());
-      m.put("durationMs", r.duration().toMillis());
-      if (!r.reason().isEmpty()) {
-        m.put("reason", r.reason());
-      }
-      r.manifest()
-          .ifPresent(
-              man -> {
-                m.put("rawBytes", man.rawBytes());
-                m.put("storedBytes", man.storedBytes());
-                m.put("sha256", man.sha256());
-                m.put("totalRows", man.totalRows());
-              });
-      results.add(m);
-    }
+    List<Map<String, Object>> results = report.results().stream().map(BackupResult::toMap).toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("statusCode", 200);
     out.put("message", report.summary());

@@ -242,7 +242,7 @@ class CliIT {
         CliProcess.run(work, env, "backup", "--url", PG.url(source), "--name", "shop", "--json");
     assertThat(backup.exit()).as(backup.all()).isZero();
     JsonNode result = JSON.readTree(backup.out()).get("results").get(0);
-    assertThat(result.get("location").asText()).startsWith("s3://" + bucket + "/shop/");
+    assertThat(result.get("path").asText()).startsWith("s3://" + bucket + "/shop/");
 
     Result verify = CliProcess.run(work, env, "verify", "--all");
     assertThat(verify.exit()).as(verify.all()).isZero();
