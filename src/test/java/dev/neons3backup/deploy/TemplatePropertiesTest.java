@@ -219,13 +219,16 @@ class TemplatePropertiesTest {
         .containsEntry("BACKUP_CONCURRENCY", ref("BackupConcurrency"))
         .containsEntry("BACKUP_COMPRESSION", ref("BackupCompression"))
         .containsEntry("BACKUP_COMPRESSION_LEVEL", ref("CompressionLevel"))
+        .containsEntry(
+            "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:-UsePerfData")
         .containsEntry("BACKUP_DEADLINE_MARGIN_SECONDS", "60")
         .containsEntry("METRICS_NAMESPACE", "NeonS3Backup");
     assertThat(variables.keySet())
         .allSatisfy(
             name ->
                 assertThat(name)
-                    .matches("S3_BUCKET|SECRET_NAME|BACKUP_.*|PG_BIN_DIRS|METRICS_NAMESPACE"));
+                    .matches(
+                        "S3_BUCKET|SECRET_NAME|BACKUP_.*|PG_BIN_DIRS|METRICS_NAMESPACE|JAVA_TOOL_OPTIONS"));
   }
 
   @Test
