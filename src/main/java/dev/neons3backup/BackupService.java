@@ -55,14 +55,6 @@ public final class BackupService {
     this.clock = clock;
   }
 
-  public BackupStore store() {
-    return store;
-  }
-
-  public PgInstallations installations() {
-    return pg;
-  }
-
   /**
    * Backs up every target, {@code concurrency} at a time, with keys stamped {@code keyTime}. One
    * database's failure never stops another; every target gets a result, in the given order.

@@ -23,6 +23,7 @@ public final class ConnectionProbe {
           "timeout expired",
           "Connection refused",
           "Connection timed out",
+          "Connection reset by peer",
           "the database system is starting up",
           "the database system is in recovery mode",
           "server closed the connection unexpectedly",

@@ -59,17 +59,4 @@ public final class StderrTail {
       return String.join(" | ", lines);
     }
   }
-
-  /** The most telling line: the first one libpq or pg_dump marked as an error, else the last. */
-  public String mainError() {
-    String all = text();
-    synchronized (lines) {
-      for (String l : lines) {
-        if (l.contains("error:") || l.contains("FATAL") || l.contains("ERROR")) {
-          return l;
-        }
-      }
-      return lines.isEmpty() ? all : lines.peekLast();
-    }
-  }
 }

@@ -30,10 +30,6 @@ public final class LocalBackupStore implements BackupStore {
     this.root = root.toAbsolutePath().normalize();
   }
 
-  public Path root() {
-    return root;
-  }
-
   @Override
   public boolean exists(String key) {
     return Files.exists(path(key));

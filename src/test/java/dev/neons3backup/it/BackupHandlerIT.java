@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.Manifest;
+import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.PostgresCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,6 +199,43 @@ class BackupHandlerIT {
                 .collect(Collectors.joining("\n")))
         .contains("--no-owner", "--no-privileges", "--no-password")
         .doesNotContain(password, TestEncoding.percentEncode(password));
+  }
+
+  @Test
+  void aServerThatIsStillWakingUpIsRetriedWithBackoff() throws Exception {
+    Harness h = new Harness();
+    h.env.put("BACKUP_CONNECT_ATTEMPTS", "4");
+    String db = Harness.database("waking", "CREATE TABLE t AS SELECT 1 AS x;");
+    try (FaultyProxy compute =
+        FaultyProxy.to(java.net.URI.create("tcp://127.0.0.1:" + PG.port()))) {
+      compute.dropNextConnections(2);
+      String url =
+          PG.url(db).replace(":" + PG.port() + "/", ":" + compute.endpoint().getPort() + "/");
+      h.secret(Harness.secretJson(Map.of("sleepy", url)));
+
+      Map<String, Object> response = h.handler().handleRequest(scheduledEvent(), null);
+
+      assertThat(statuses(response)).containsExactly("succeeded");
+      assertThat(compute.connections()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsAfterItsAttempts() {
+    Harness h = new Harness();
+    String db = Harness.database("never", "CREATE TABLE t AS SELECT 1 AS x;");
+    try (FaultyProxy compute =
+        FaultyProxy.to(java.net.URI.create("tcp://127.0.0.1:" + PG.port()))) {
+      compute.dropNextConnections(1000);
+      String url =
+          PG.url(db).replace(":" + PG.port() + "/", ":" + compute.endpoint().getPort() + "/");
+      h.secret(Harness.secretJson(Map.of("asleep", url)));
+
+      assertThatThrownBy(() -> h.handler().handleRequest(scheduledEvent(), null))
+          .hasMessageContaining("'asleep': ")
+          .hasMessageContaining("(after 2 attempts)");
+      assertThat(compute.connections()).isEqualTo(2);
+    }
   }
 
   @Test

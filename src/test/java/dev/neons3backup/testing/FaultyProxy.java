@@ -26,6 +26,8 @@ public final class FaultyProxy implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong toServer =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile long limit = Long.MAX_VALUE;
+  private final AtomicInteger toDrop = new AtomicInteger();
+  private final AtomicInteger accepted = new AtomicInteger();
 
   private FaultyProxy(URI target) throws IOException {
     this.target = new InetSocketAddress(target.getHost(), target.getPort());
@@ -52,6 +54,19 @@ public final class FaultyProxy implements AutoCloseable {
     limit = bytes;
   }
 
+  /**
+   * Closes the next {@code n} connections as soon as they are accepted, like a server that is still
+   * starting (a Neon compute waking up); later connections are forwarded.
+   */
+  public void dropNextConnections(int n) {
+    toDrop.set(n);
+  }
+
+  /** Connections accepted so far, dropped ones included. */
+  public int connections() {
+    return accepted.get();
+  }
+
   /** Bytes forwarded from clients to the server so far. */
   public long bytesToServer() {
     return toServer.get();
@@ -66,6 +81,11 @@ public final class FaultyProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        accepted.incrementAndGet();
+        if (toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          reset(client);
+          continue;
+        }
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         open.add(client);
         open.add(upstream);
