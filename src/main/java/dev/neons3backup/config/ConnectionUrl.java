@@ -85,9 +85,6 @@ public final class ConnectionUrl {
         user = decode(name, "user name", userInfo);
       }
     }
-    if (rest.isEmpty() || rest.startsWith(":") || rest.startsWith(",")) {
-      throw bad(name, "the url has no host; write postgresql://user:password@host/dbname");
-    }
     String database = decode(name, "database name", path);
     List<Map.Entry<String, String>> params = new ArrayList<>();
     for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
@@ -102,6 +99,11 @@ public final class ConnectionUrl {
       } else {
         params.add(Map.entry(key, value));
       }
+    }
+    // libpq also takes the host as a parameter (postgresql:///db?host=/var/run/postgresql).
+    boolean hostParam = params.stream().anyMatch(e -> e.getKey().equals("host"));
+    if (rest.startsWith(":") || rest.startsWith(",") || (rest.isEmpty() && !hostParam)) {
+      throw bad(name, "the url has no host; write postgresql://user:password@host/dbname");
     }
     String scheme = url.startsWith("postgres://") ? "postgres" : "postgresql";
     return new ConnectionUrl(scheme, user, password, rest, database, params);

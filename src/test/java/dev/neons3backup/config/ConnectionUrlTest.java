@@ -67,6 +67,13 @@ class ConnectionUrlTest {
   }
 
   @Test
+  void acceptsAHostGivenAsAParameter() {
+    ConnectionUrl url = ConnectionUrl.parse("db", "postgresql:///app?host=/var/run/postgresql");
+    assertThat(url.withoutPassword())
+        .startsWith("postgresql:///app?host=%2Fvar%2Frun%2Fpostgresql");
+  }
+
+  @Test
   void refusesAnotherScheme() {
     assertThatThrownBy(() -> ConnectionUrl.parse("my-db", "mysql://u:secretpw@h/d"))
         .isInstanceOf(BackupException.class)
