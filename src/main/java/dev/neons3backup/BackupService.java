@@ -73,7 +73,8 @@ public final class BackupService {
     watchdog.scheduleAtFixedRate(
         () -> checkDeadline(deadline, cancel), 0, 250, TimeUnit.MILLISECONDS);
     ExecutorService workers =
-        Executors.newFixedThreadPool(Math.min(concurrency, targets.size()), daemon("backup"));
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(concurrency, targets.size())), daemon("backup"));
     try {
       List<Future<BackupResult>> futures = new ArrayList<>();
       for (DatabaseTarget target : targets) {
