@@ -9,6 +9,7 @@ import dev.neons3backup.dump.PgInstallations;
 import dev.neons3backup.dump.PgProcesses;
 import dev.neons3backup.dump.StderrTail;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ReadAhead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,7 +82,7 @@ final class Restorer {
     StderrTail stderr = StderrTail.start(p, line -> {}, "psql-" + target.name());
     Thread drain = drain(p.getInputStream());
     IOException writeFailure = null;
-    try (InputStream raw = store.open(entry.key());
+    try (InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20);
         InputStream plain = entry.compression().decompress(new Counting(raw, progress));
         OutputStream sql = p.getOutputStream()) {
       plain.transferTo(sql);

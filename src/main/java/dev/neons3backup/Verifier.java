@@ -2,6 +2,7 @@ package dev.neons3backup;
 
 import dev.neons3backup.dump.DumpScanner;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ReadAhead;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ final class Verifier {
     List<String> problems = new ArrayList<>();
     DigestingInputStream stored;
     DumpScanner scanner = new DumpScanner();
-    try (InputStream raw = store.open(entry.key())) {
+    try (InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20)) {
       stored = new DigestingInputStream(raw, progress);
       try {
         InputStream plain = entry.compression().decompress(stored);
