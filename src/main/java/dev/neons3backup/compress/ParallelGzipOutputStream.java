@@ -22,7 +22,7 @@ import java.util.zip.Deflater;
  * allocating per block makes the heap, and so the process, grow with the dump's size.
  */
 final class ParallelGzipOutputStream extends OutputStream {
-  static final int BLOCK = 128 * 1024;
+  static final int BLOCK = 256 * 1024;
   private static final int DICTIONARY = 32 * 1024;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
