@@ -76,13 +76,8 @@ public final class S3BackupStore implements BackupStore {
                   .ifNoneMatch("*")
                   .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
           RequestBody.fromBytes(content));
-    } catch (S3Exception e) {
-      if (e.statusCode() == 412) {
-        throw new AlreadyExistsException(key);
-      }
-      throw new IOException(S3Errors.describe(e), e);
     } catch (RuntimeException e) {
-      throw new IOException(S3Errors.describe(e), e);
+      throw S3Errors.ofConditionalWrite(e, key);
     }
   }
 

@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
@@ -204,13 +203,8 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
               .checksumType(ChecksumType.FULL_OBJECT)
               .ifNoneMatch("*")
               .build());
-    } catch (S3Exception e) {
-      if (e.statusCode() == 412) {
-        throw new AlreadyExistsException(key);
-      }
-      throw new IOException(S3Errors.describe(e), e);
     } catch (RuntimeException e) {
-      throw new IOException(S3Errors.describe(e), e);
+      throw S3Errors.ofConditionalWrite(e, key);
     }
     return new StoredObject(key, size, "s3://" + bucket + "/" + key);
   }
