@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
@@ -28,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 public final class BackupHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LogManager.getLogger(BackupHandler.class);
+  private static final AtomicBoolean JVM_SETTINGS_LOGGED = new AtomicBoolean();
 
   private final Supplier<Wiring> wiring;
   private Wiring built;
@@ -35,6 +37,7 @@ public final class BackupHandler
   /** Used by the Lambda runtime: everything comes from the environment, built on first use. */
   public BackupHandler() {
     this.wiring = Wiring::fromEnvironment;
+    logJvmSettingsOnce();
   }
 
   /** Used by tests and other entry points: real clients, pointed wherever they like. */
@@ -42,6 +45,24 @@ public final class BackupHandler
       BackupService service, Supplier<List<DatabaseTarget>> targets, EmbeddedMetrics metrics) {
     Wiring w = new Wiring(service, targets, metrics, Clock.systemUTC());
     this.wiring = () -> w;
+  }
+
+  /**
+   * Logs the JIT level and the heap limit in effect, once per JVM: the runtime builds its handler
+   * once per execution environment, so this is the cold start, in the log stream of the first run.
+   * The values are also JSON fields (tieredStopAtLevel, tieredCompilation, maxHeapMib).
+   */
+  static void logJvmSettingsOnce() {
+    if (JVM_SETTINGS_LOGGED.compareAndSet(false, true)) {
+      JvmSettings jvm = JvmSettings.current();
+      try (var ctx =
+          CloseableThreadContext.put(
+                  "tieredStopAtLevel", jvm.tieredStopAtLevel().map(String::valueOf).orElse(""))
+              .put("tieredCompilation", jvm.tieredCompilation().map(String::valueOf).orElse(""))
+              .put("maxHeapMib", String.valueOf(jvm.maxHeapMib()))) {
+        LOG.info(jvm.describe());
+      }
+    }
   }
 
   @Override

@@ -45,6 +45,35 @@ record Dockerfile(List<Instruction> instructions) {
     return found.get(found.size() - 1);
   }
 
+  /** The instructions of each stage, each list starting with its FROM. */
+  List<Dockerfile> stages() {
+    List<Dockerfile> stages = new ArrayList<>();
+    int from = -1;
+    for (int i = 0; i <= instructions.size(); i++) {
+      if (i == instructions.size() || instructions.get(i).keyword().equals("FROM")) {
+        if (from >= 0) {
+          stages.add(new Dockerfile(instructions.subList(from, i)));
+        }
+        from = i;
+      }
+    }
+    return stages;
+  }
+
+  /** The ARG instructions before the first FROM: the only ones a FROM line can use. */
+  List<String> globalArgs() {
+    List<String> args = new ArrayList<>();
+    for (Instruction instruction : instructions) {
+      if (instruction.keyword().equals("FROM")) {
+        break;
+      }
+      if (instruction.keyword().equals("ARG")) {
+        args.add(instruction.arguments());
+      }
+    }
+    return args;
+  }
+
   /** The instructions of the last stage (after its FROM). */
   Dockerfile finalStage() {
     int from = 0;

@@ -27,6 +27,7 @@ class TemplatePropertiesTest {
     Map<String, Object> parameters = at(template, "Parameters");
     assertThat(parameters)
         .containsKeys(
+            "SecretName",
             "Schedule",
             "BackupRetentionDays",
             "AlarmEmail",
@@ -38,6 +39,7 @@ class TemplatePropertiesTest {
             "BackupCompression",
             "CompressionLevel",
             "HeartbeatHours");
+    assertThat(defaultOf("SecretName")).isEqualTo("neon-db-backup-urls");
     assertThat(defaultOf("Schedule")).isEqualTo("cron(0 2 * * ? *)");
     assertThat(defaultOf("BackupRetentionDays")).isEqualTo(30);
     assertThat(defaultOf("AlarmEmail")).isEqualTo("");
@@ -179,9 +181,27 @@ class TemplatePropertiesTest {
   // ------------------------------------------------------------------ secret
 
   @Test
+  void namesTheSecretByAParameterWhoseDefaultIsTheOriginalName() {
+    assertThat(properties(template, "DatabaseSecret")).containsEntry("Name", ref("SecretName"));
+    assertThat(defaultOf("SecretName")).isEqualTo("neon-db-backup-urls");
+    // Secrets Manager names: 1-512 of letters, digits and /_+=.@- (CreateSecret API reference).
+    String pattern = Project.at(template, "Parameters", "SecretName", "AllowedPattern");
+    assertThat("neon-db-backup-urls").matches(pattern);
+    assertThat("team/neon-db-backup-urls_2").matches(pattern);
+    assertThat("no spaces").doesNotMatch(pattern);
+    assertThat("").doesNotMatch(pattern);
+  }
+
+  @Test
+  void keepsTheSecretWhenTheStackIsDeletedOrTheSecretReplaced() {
+    assertThat(Project.resource(template, "DatabaseSecret"))
+        .containsEntry("DeletionPolicy", "Retain")
+        .containsEntry("UpdateReplacePolicy", "Retain");
+  }
+
+  @Test
   void createsTheSecretWithTheOriginalPlaceholder() throws Exception {
     Map<String, Object> secret = properties(template, "DatabaseSecret");
-    assertThat(secret).containsEntry("Name", "neon-db-backup-urls");
     JsonNode value = new ObjectMapper().readTree((String) secret.get("SecretString"));
     assertThat(value)
         .isEqualTo(

@@ -136,6 +136,20 @@ class TemplateSpecTest {
     assertRejected(t -> t.remove("Transform"), "need Transform AWS::Serverless-2016-10-31");
   }
 
+  @Test
+  void rejectsAnUnknownDeletionPolicy() {
+    assertRejected(
+        t -> Project.resource(t, "DatabaseSecret").put("DeletionPolicy", "Keep"),
+        "Resources.DatabaseSecret.DeletionPolicy: 'Keep' is not one of");
+  }
+
+  @Test
+  void rejectsAnUnknownParameterProperty() {
+    assertRejected(
+        t -> Project.<Map<String, Object>>at(t, "Parameters", "SecretName").put("Pattern", "x"),
+        "Parameters.SecretName: unknown parameter property 'Pattern'");
+  }
+
   private static void assertRejected(Consumer<Map<String, Object>> breakIt, String expected) {
     Map<String, Object> template = mutable(Project.template());
     breakIt.accept(template);

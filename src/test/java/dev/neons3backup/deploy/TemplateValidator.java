@@ -39,6 +39,31 @@ final class TemplateValidator {
           "Metadata",
           "CreationPolicy",
           "UpdatePolicy");
+
+  /**
+   * CloudFormation User Guide, "DeletionPolicy attribute" and "UpdateReplacePolicy attribute": the
+   * values each accepts (Snapshot only on types that support snapshots, not checked here).
+   */
+  private static final Map<String, Set<String>> POLICY_VALUES =
+      Map.of(
+          "DeletionPolicy", Set.of("Delete", "Retain", "RetainExceptOnCreate", "Snapshot"),
+          "UpdateReplacePolicy", Set.of("Delete", "Retain", "Snapshot"));
+
+  /** CloudFormation User Guide, "Parameters" section syntax: the properties a parameter takes. */
+  private static final Set<String> PARAMETER_KEYS =
+      Set.of(
+          "Type",
+          "Default",
+          "AllowedValues",
+          "AllowedPattern",
+          "ConstraintDescription",
+          "Description",
+          "MaxLength",
+          "MaxValue",
+          "MinLength",
+          "MinValue",
+          "NoEcho");
+
   private static final Set<String> PSEUDO_PARAMETERS =
       Set.of(
           "AWS::AccountId",
@@ -108,6 +133,7 @@ final class TemplateValidator {
     if (resources.isEmpty()) {
       errors.add("Resources: none declared");
     }
+    parameters.forEach(this::checkParameter);
     boolean usesSam = false;
     for (Map.Entry<String, Object> entry : resources.entrySet()) {
       usesSam |= checkResource(entry.getKey(), entry.getValue());
@@ -127,6 +153,18 @@ final class TemplateValidator {
             });
   }
 
+  private void checkParameter(String name, Object value) {
+    if (!(value instanceof Map<?, ?> body) || !body.containsKey("Type")) {
+      errors.add("Parameters." + name + ": has no Type");
+      return;
+    }
+    for (Object key : body.keySet()) {
+      if (!PARAMETER_KEYS.contains(key)) {
+        errors.add("Parameters." + name + ": unknown parameter property '" + key + "'");
+      }
+    }
+  }
+
   /** Returns whether the resource is a SAM type. */
   private boolean checkResource(String id, Object value) {
     String path = "Resources." + id;
@@ -142,6 +180,13 @@ final class TemplateValidator {
     if (parameters.containsKey(id)) {
       errors.add(path + ": logical id is also a parameter name");
     }
+    POLICY_VALUES.forEach(
+        (attribute, allowed) -> {
+          Object policy = body.get(attribute);
+          if (policy != null && !allowed.contains(policy)) {
+            errors.add(path + "." + attribute + ": '" + policy + "' is not one of " + allowed);
+          }
+        });
     for (Object target : asList(body.get("DependsOn"))) {
       if (!resources.containsKey(target)) {
         errors.add(path + ".DependsOn: no resource '" + target + "'");
