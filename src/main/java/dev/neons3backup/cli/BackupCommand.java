@@ -148,6 +148,13 @@ final class BackupCommand implements Callable<Integer> {
               Output.count(m.totalRows()),
               r.duration().toMillis() / 1000.0);
         }
+        case COMPLETED -> {
+          var m = r.manifest().orElseThrow();
+          out.out.printf(
+              "completed %s → %s: it was stored without its manifest; completed from the stored"
+                  + " object (%s, %s rows)%n",
+              r.name(), r.location(), Output.bytes(m.storedBytes()), Output.count(m.totalRows()));
+        }
         case SKIPPED ->
             out.out.printf("skipped  %s: already backed up at %s%n", r.name(), r.location());
         default -> out.out.printf("FAILED   %s%n", r.reason());
