@@ -63,8 +63,8 @@ public record BackupEntry(
   }
 
   static final String INCOMPLETE_PROBLEM =
-      "incomplete: no manifest (a backup run for the same time completes it from the stored"
-          + " object)";
+      "incomplete: no manifest (running the backup again for this time, with backup --at or by"
+          + " retrying its event, completes it from the stored object)";
 
   public boolean complete() {
     return state == State.COMPLETE;

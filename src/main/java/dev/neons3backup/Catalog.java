@@ -175,7 +175,7 @@ final class Catalog {
               + problem.get()
               + " (delete "
               + store.describe(key + Manifest.SUFFIX)
-              + " and a backup run for the same time rebuilds it from the stored object)");
+              + " and run the backup for this time again, e.g. backup --at, to rebuild it)");
     }
     return new BackupEntry(
         database,

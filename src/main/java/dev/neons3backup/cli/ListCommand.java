@@ -67,7 +67,7 @@ final class ListCommand implements Callable<Integer> {
           e.verifiedAt()
               .map(t -> "verified " + t.toString().substring(0, 10))
               .orElse("not verified");
-      case INCOMPLETE -> "INCOMPLETE: no manifest; a backup run for this time completes it";
+      case INCOMPLETE -> "INCOMPLETE: no manifest; backup --at this time completes it";
       case CORRUPT_MANIFEST -> "CORRUPT MANIFEST: run verify for details";
     };
   }
