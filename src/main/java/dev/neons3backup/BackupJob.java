@@ -219,9 +219,16 @@ final class BackupJob {
   /** Writes the manifest: until it exists the stored object is an incomplete backup. */
   private void recordManifest(DatabaseTarget target, String key, Manifest manifest) {
     try {
-      store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
-    } catch (AlreadyExistsException e) {
-      // Another run for the same time wrote it, for this same object (objects are never replaced).
+      try {
+        store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
+      } catch (AlreadyExistsException e) {
+        // Another run for the same time may have written it; only a manifest of this object will
+        // do.
+        BackupEntry written = new Catalog(store).entry(key);
+        if (!written.complete() || !written.manifest().get().sha256().equals(manifest.sha256())) {
+          throw new IOException("something else is in its place", e);
+        }
+      }
     } catch (IOException e) {
       throw new BackupException(
           ErrorCode.STORAGE,

@@ -137,7 +137,11 @@ final class Catalog {
         present.add(side);
       }
     }
-    return entry(key, present);
+    try {
+      return entry(key, present);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private BackupEntry entry(String key, Set<String> present) {

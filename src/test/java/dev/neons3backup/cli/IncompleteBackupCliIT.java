@@ -139,6 +139,34 @@ class IncompleteBackupCliIT {
     assertThat(cli("verify", "--name", "shop").exit()).isZero();
   }
 
+  @Test
+  void aManifestThatCannotBeWrittenToALocalStoreFailsTheRunAndARetryCompletesIt() throws Exception {
+    String at = "2026-02-01_02-00-00";
+    Path manifest =
+        Files.createDirectories(work.resolve("backups/shop/" + at + ".sql.gz.manifest.json"));
+
+    Result failed = cli("backup", "--url", PG.url(source), "--name", "shop", "--at", at);
+
+    assertThat(failed.exit()).as(failed.all()).isEqualTo(4);
+    assertThat(failed.out())
+        .contains("FAILED   database 'shop': the backup is stored at ")
+        .contains("but its manifest could not be written")
+        .contains("it stays incomplete until a retry of this run completes it")
+        .contains("Backup complete: 0 succeeded, 1 failed out of 1 databases");
+    assertThat(cli("list").out()).contains(at).contains("INCOMPLETE");
+
+    Files.delete(manifest);
+    Result retry = cli("backup", "--url", PG.url(source), "--name", "shop", "--at", at);
+
+    assertThat(retry.exit()).as(retry.all()).isZero();
+    assertThat(retry.out())
+        .contains("completed shop → ")
+        .contains("completed from the stored object")
+        .contains("500 rows")
+        .contains("Backup complete: 1 succeeded, 0 failed out of 1 databases");
+    assertThat(cli("verify", "--name", "shop").exit()).isZero();
+  }
+
   private static String day(int n) {
     return "2026-01-0" + n + "_02-00-00";
   }
