@@ -2,11 +2,16 @@ package dev.neons3backup;
 
 import dev.neons3backup.compress.Compression;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One stored backup as found in a store: its key and, when present, the manifest recorded beside it
- * and the time a {@code verify} last confirmed it.
+ * One stored backup as found in a store: its key, whether it is complete, and, when it is, the
+ * manifest recorded beside it; and the time a {@code verify} last confirmed it.
+ *
+ * @param manifest present exactly when {@code state} is COMPLETE
+ * @param problem one line saying what is wrong with an incomplete backup; empty when complete
  */
 public record BackupEntry(
     String database,
@@ -14,4 +19,54 @@ public record BackupEntry(
     String key,
     Compression compression,
     Optional<Manifest> manifest,
-    Optional<Instant> verifiedAt) {}
+    Optional<Instant> verifiedAt,
+    State state,
+    String problem) {
+
+  /** A backup counts only once its object and a readable manifest of that object both exist. */
+  public enum State {
+    COMPLETE,
+    /** The object without its manifest: a run for the same time completes it. */
+    INCOMPLETE,
+    /** A manifest is there but unreadable, or describes another object. */
+    CORRUPT_MANIFEST;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public BackupEntry {
+    Objects.requireNonNull(state, "state");
+    if ((state == State.COMPLETE) != manifest.isPresent()) {
+      throw new IllegalArgumentException("a backup is complete exactly when it has a manifest");
+    }
+  }
+
+  /** An entry whose state follows from its manifest's presence. */
+  public BackupEntry(
+      String database,
+      Instant time,
+      String key,
+      Compression compression,
+      Optional<Manifest> manifest,
+      Optional<Instant> verifiedAt) {
+    this(
+        database,
+        time,
+        key,
+        compression,
+        manifest,
+        verifiedAt,
+        manifest.isPresent() ? State.COMPLETE : State.INCOMPLETE,
+        manifest.isPresent() ? "" : INCOMPLETE_PROBLEM);
+  }
+
+  static final String INCOMPLETE_PROBLEM =
+      "incomplete: no manifest (running the backup again for this time, with backup --at or by"
+          + " retrying its event, completes it from the stored object)";
+
+  public boolean complete() {
+    return state == State.COMPLETE;
+  }
+}

@@ -77,14 +77,7 @@ final class BackupJob {
     }
     try {
       if (store.exists(key)) {
-        return result(
-            target,
-            Status.SKIPPED,
-            key,
-            store.describe(key),
-            "database '" + target.name() + "': a backup for this time already exists; skipped",
-            start,
-            null);
+        return existing(target, key, start, cancel, progress);
       }
       int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::isCancelled);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
@@ -162,8 +155,8 @@ final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       Manifest manifest = manifest(target, key, bin, versionNum, start, scanner, stored);
-      store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
-      store.putIfAbsent(key + Manifest.SHA256_SUFFIX, manifest.sha256sumLine(), "text/plain");
+      recordManifest(target, key, manifest);
+      recordSha256(target, key, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
       return manifest;
     } finally {
@@ -172,6 +165,107 @@ final class BackupJob {
         process.destroyForcibly();
         sink.abort();
       }
+    }
+  }
+
+  /**
+   * A retried run found this time's object: skip it when it is complete, complete it from the
+   * stored object when its manifest is missing, and fail when its manifest is corrupt (a store
+   * never replaces an object, so only a person can remove a bad manifest).
+   */
+  private BackupResult existing(
+      DatabaseTarget target, String key, Instant start, Cancellation cancel, LongConsumer progress)
+      throws IOException {
+    BackupEntry entry = new Catalog(store).entry(key);
+    String about = "database '" + target.name() + "': ";
+    switch (entry.state()) {
+      case COMPLETE -> {
+        boolean wrote = recordSha256(target, key, entry.manifest().orElseThrow());
+        String why =
+            about
+                + "a backup for this time already exists; skipped"
+                + (wrote ? " (wrote its missing " + Manifest.SHA256_SUFFIX + " file)" : "");
+        return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+      }
+      case CORRUPT_MANIFEST ->
+          throw new BackupException(
+              ErrorCode.STORAGE,
+              about + "a backup for this time exists but has a " + entry.problem());
+      default -> {
+        Manifest manifest;
+        try {
+          manifest =
+              new Completer(store, clock)
+                  .rebuild(target.name(), key, compression, cancel, progress);
+        } catch (BackupException e) {
+          if (!cancel.isCancelled()) {
+            throw e;
+          }
+          String why =
+              about + "stopped, " + cancel.reason() + "; its stored backup is still incomplete";
+          return result(target, Status.TIMED_OUT, key, "", why, start, null);
+        }
+        recordManifest(target, key, manifest);
+        recordSha256(target, key, manifest);
+        String why =
+            about
+                + "the backup for this time was stored without its manifest; completed it from the"
+                + " stored object";
+        return result(target, Status.COMPLETED, key, store.describe(key), why, start, manifest);
+      }
+    }
+  }
+
+  /** Writes the manifest: until it exists the stored object is an incomplete backup. */
+  private void recordManifest(DatabaseTarget target, String key, Manifest manifest) {
+    try {
+      try {
+        store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
+      } catch (AlreadyExistsException e) {
+        // Another run for the same time may have written it; only a manifest of this object will
+        // do.
+        BackupEntry written = new Catalog(store).entry(key);
+        if (!written.complete() || !written.manifest().get().sha256().equals(manifest.sha256())) {
+          throw new IOException("something else is in its place", e);
+        }
+      }
+    } catch (IOException e) {
+      throw new BackupException(
+          ErrorCode.STORAGE,
+          "database '"
+              + target.name()
+              + "': the backup is stored at "
+              + store.describe(key)
+              + " but its manifest could not be written ("
+              + e.getMessage()
+              + "); it stays incomplete until a retry of this run completes it",
+          e);
+    }
+  }
+
+  /** Writes the {@code sha256sum} side file when missing; whether it wrote it. */
+  private boolean recordSha256(DatabaseTarget target, String key, Manifest manifest) {
+    try {
+      if (store.exists(key + Manifest.SHA256_SUFFIX)) {
+        return false;
+      }
+      store.putIfAbsent(key + Manifest.SHA256_SUFFIX, manifest.sha256sumLine(), "text/plain");
+      return true;
+    } catch (AlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new BackupException(
+          ErrorCode.STORAGE,
+          "database '"
+              + target.name()
+              + "': the backup is stored at "
+              + store.describe(key)
+              + " with its manifest, but its "
+              + Manifest.SHA256_SUFFIX
+              + " file could not be written ("
+              + e.getMessage()
+              + "); a retry of this run writes it",
+          e);
     }
   }
 
@@ -234,7 +328,8 @@ final class BackupJob {
         serverVersion(versionNum),
         PG_DUMP_OPTIONS,
         rows.values().stream().mapToLong(Long::longValue).sum(),
-        rows);
+        rows,
+        null);
   }
 
   static String serverVersion(int num) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * @param key the object key ({@code name/YYYY-MM-DD_HH-MM-SS.sql.gz}), empty when none was chosen
  * @param location where the backup is, e.g. {@code s3://bucket/key}; empty unless stored
  * @param reason one line saying why, for every status but SUCCEEDED
- * @param manifest the recorded facts, when this run stored the backup
+ * @param manifest the recorded facts, when this run stored or completed the backup
  * @param code what kind of failure it was (meaningful for FAILED only)
  */
 public record BackupResult(
@@ -27,6 +27,11 @@ public record BackupResult(
     SUCCEEDED,
     /** A backup with this key already existed (a retried event); nothing was written. */
     SKIPPED,
+    /**
+     * A retried run found this key's object without its manifest and completed it from the stored
+     * object: the backup is complete now, and counts as succeeded.
+     */
+    COMPLETED,
     FAILED,
     /** Stopped or not started because the invocation was running out of time. */
     TIMED_OUT;
@@ -39,7 +44,7 @@ public record BackupResult(
   /**
    * The result as JSON-ready fields — the Lambda's response and the CLI's {@code --json} share
    * them: name, status, path, key, durationMs, reason (unless succeeded), and the manifest's sizes,
-   * SHA-256 and row total when this run stored the backup.
+   * SHA-256 and row total when this run stored or completed the backup.
    */
   public java.util.Map<String, Object> toMap() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -62,6 +67,6 @@ public record BackupResult(
   }
 
   public boolean ok() {
-    return status == Status.SUCCEEDED || status == Status.SKIPPED;
+    return status == Status.SUCCEEDED || status == Status.SKIPPED || status == Status.COMPLETED;
   }
 }

@@ -59,7 +59,10 @@ final class Catalog {
     }
   }
 
-  /** The backup of {@code database} at {@code time}, or its newest one when time is empty. */
+  /**
+   * The backup of {@code database} at {@code time}, whatever its state; or, when time is empty, its
+   * newest complete one: an incomplete backup is never chosen for the user.
+   */
   BackupEntry find(String database, Optional<Instant> time) throws IOException {
     List<BackupEntry> all = list(Optional.of(database));
     if (all.isEmpty()) {
@@ -72,7 +75,10 @@ final class Catalog {
               + "; run list to see what there is.");
     }
     if (time.isEmpty()) {
-      return all.get(0);
+      return all.stream()
+          .filter(BackupEntry::complete)
+          .findFirst()
+          .orElseThrow(() -> noneComplete(all));
     }
     return all.stream()
         .filter(e -> e.time().equals(time.get()))
@@ -88,6 +94,23 @@ final class Catalog {
                         + "; the newest is "
                         + KeyTime.format(all.get(0).time())
                         + " (run list to see them all)."));
+  }
+
+  private BackupException noneComplete(List<BackupEntry> all) {
+    BackupEntry newest = all.get(0);
+    return new BackupException(
+        ErrorCode.CONFIG,
+        "database '"
+            + newest.database()
+            + "' has no complete backup in "
+            + store.describe("")
+            + " ("
+            + all.size()
+            + " without a readable manifest, the newest "
+            + KeyTime.format(newest.time())
+            + "); run verify --name "
+            + newest.database()
+            + " to see why, or restore one anyway with --at TIME.");
   }
 
   /** A key {@code name/YYYY-MM-DD_HH-MM-SS.ext} of a backup, as (database, time, compression). */
@@ -106,23 +129,67 @@ final class Catalog {
     return Optional.empty();
   }
 
+  /** What the store holds for the backup {@code key} (whose object exists), side files included. */
+  BackupEntry entry(String key) throws IOException {
+    Set<String> present = new HashSet<>();
+    for (String side : List.of(key + Manifest.SUFFIX, key + VERIFIED_SUFFIX)) {
+      if (store.exists(side)) {
+        present.add(side);
+      }
+    }
+    try {
+      return entry(key, present);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   private BackupEntry entry(String key, Set<String> present) {
     var parsed = parse(key).orElseThrow();
-    Optional<Manifest> manifest = Optional.empty();
-    if (present.contains(key + Manifest.SUFFIX)) {
-      manifest = read(key + Manifest.SUFFIX).map(Catalog::manifest);
-    }
+    String database = parsed.getKey();
+    Instant time = parsed.getValue().getKey();
+    Compression compression = parsed.getValue().getValue();
     Optional<Instant> verified = Optional.empty();
     if (present.contains(key + VERIFIED_SUFFIX)) {
       verified = read(key + VERIFIED_SUFFIX).map(Catalog::verifiedAt);
     }
+    Optional<byte[]> json =
+        present.contains(key + Manifest.SUFFIX) ? read(key + Manifest.SUFFIX) : Optional.empty();
+    if (json.isEmpty()) {
+      return new BackupEntry(database, time, key, compression, Optional.empty(), verified);
+    }
+    Optional<String> problem;
+    Manifest manifest = null;
+    try {
+      manifest = Manifest.fromJson(json.get());
+      problem = manifest.problemFor(key);
+    } catch (IOException e) {
+      problem = Optional.of("it is not a readable manifest");
+    }
+    if (problem.isPresent()) {
+      return new BackupEntry(
+          database,
+          time,
+          key,
+          compression,
+          Optional.empty(),
+          verified,
+          BackupEntry.State.CORRUPT_MANIFEST,
+          "corrupt manifest: "
+              + problem.get()
+              + " (delete "
+              + store.describe(key + Manifest.SUFFIX)
+              + " and run the backup for this time again, e.g. backup --at, to rebuild it)");
+    }
     return new BackupEntry(
-        parsed.getKey(),
-        parsed.getValue().getKey(),
+        database,
+        time,
         key,
-        parsed.getValue().getValue(),
-        manifest,
-        verified);
+        compression,
+        Optional.of(manifest),
+        verified,
+        BackupEntry.State.COMPLETE,
+        "");
   }
 
   private Optional<byte[]> read(String key) {
@@ -132,14 +199,6 @@ final class Catalog {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Manifest manifest(byte[] json) {
-    try {
-      return Manifest.fromJson(json);
-    } catch (IOException e) {
-      return null;
     }
   }
 

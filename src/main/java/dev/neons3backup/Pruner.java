@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Applies a retention policy to a store: plans with the pure planner, and deletes only when asked.
- * A backup's object goes first, then its side files, so a failure never leaves an object whose
+ * Keys that are not backups (see {@link Catalog#parse}) are never listed, so never deleted. A
+ * backup's object goes first, then its side files, so a failure never leaves an object whose
  * manifest is gone.
  */
 final class Pruner {
@@ -32,7 +33,7 @@ final class Pruner {
       throws IOException {
     List<Backup> backups = new ArrayList<>();
     for (BackupEntry e : catalog.list(database)) {
-      backups.add(new Backup(e.database(), e.time(), e.key()));
+      backups.add(new Backup(e.database(), e.time(), e.key(), e.complete()));
     }
     RetentionPlan plan = RetentionPlanner.plan(backups, policy, now);
     List<String> deleted = new ArrayList<>();

@@ -63,7 +63,8 @@ final class Verifier {
   private static void compareWithManifest(
       BackupEntry entry, long size, String sha, DumpScanner scanner, List<String> problems) {
     if (entry.manifest().isEmpty()) {
-      problems.add("no manifest was recorded beside it, so there is nothing to compare with");
+      // Incomplete or corrupt: said apart, and first, as it is what the user must act on.
+      problems.add(0, entry.problem());
       return;
     }
     Manifest m = entry.manifest().get();

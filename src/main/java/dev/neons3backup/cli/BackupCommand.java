@@ -84,8 +84,17 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--concurrency", paramLabel = "N", description = "databases at once (default 2)")
   Integer concurrency;
 
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
+      description =
+          "the backup time in keys (default: now); give an earlier run's time to retry it: what"
+              + " it stored is skipped, or completed when its manifest is missing")
+  String at;
+
   @Override
   public Integer call() {
+    Instant keyTime = at == null ? Instant.now() : Times.parse(at);
     Settings settings =
         Settings.fromEnvironment()
             .withOverrides(
@@ -97,7 +106,7 @@ final class BackupCommand implements Callable<Integer> {
     CliContext ctx = CliContext.create(common, settings, spec);
     BackupReport report;
     try (Progress progress = ctx.out.progress("backing up", 0)) {
-      report = ctx.service.backup(targets, Instant.now(), Deadline.NONE, progress);
+      report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
     }
     print(ctx.out, report);
     return exitCode(report);
@@ -147,6 +156,13 @@ final class BackupCommand implements Callable<Integer> {
               Output.bytes(m.storedBytes()),
               Output.count(m.totalRows()),
               r.duration().toMillis() / 1000.0);
+        }
+        case COMPLETED -> {
+          var m = r.manifest().orElseThrow();
+          out.out.printf(
+              "completed %s → %s: it was stored without its manifest; completed from the stored"
+                  + " object (%s, %s rows)%n",
+              r.name(), r.location(), Output.bytes(m.storedBytes()), Output.count(m.totalRows()));
         }
         case SKIPPED ->
             out.out.printf("skipped  %s: already backed up at %s%n", r.name(), r.location());

@@ -53,13 +53,23 @@ final class ListCommand implements Callable<Integer> {
           KeyTime.format(e.time()),
           e.manifest().map(m -> Output.bytes(m.storedBytes())).orElse("?"),
           e.compression().id(),
-          e.manifest().map(m -> Output.count(m.totalRows()) + " rows").orElse("no manifest"),
-          e.verifiedAt()
-              .map(t -> "verified " + t.toString().substring(0, 10))
-              .orElse("not verified"));
+          e.manifest().map(m -> Output.count(m.totalRows()) + " rows").orElse(""),
+          status(e));
     }
     ctx.out.out.flush();
     return 0;
+  }
+
+  /** Verified or not for a complete backup; what is wrong, in capitals, for any other. */
+  private static String status(BackupEntry e) {
+    return switch (e.state()) {
+      case COMPLETE ->
+          e.verifiedAt()
+              .map(t -> "verified " + t.toString().substring(0, 10))
+              .orElse("not verified");
+      case INCOMPLETE -> "INCOMPLETE: no manifest; backup --at this time completes it";
+      case CORRUPT_MANIFEST -> "CORRUPT MANIFEST: run verify for details";
+    };
   }
 
   static Map<String, Object> json(BackupEntry e) {
@@ -68,6 +78,10 @@ final class ListCommand implements Callable<Integer> {
     m.put("time", e.time().toString());
     m.put("key", e.key());
     m.put("compression", e.compression().id());
+    m.put("state", e.state().label());
+    if (!e.complete()) {
+      m.put("problem", e.problem());
+    }
     e.manifest()
         .ifPresent(
             man -> {

@@ -83,6 +83,7 @@ final class PruneCommand implements Callable<Integer> {
       m.put("key", d.backup().key());
       m.put("time", d.backup().time().toString());
       m.put("action", d.keep() ? "keep" : "delete");
+      m.put("complete", d.backup().complete());
       m.put("reasons", d.reasons());
       decisions.add(m);
     }
@@ -113,6 +114,11 @@ final class PruneCommand implements Callable<Integer> {
             });
     int keep = report.plan().toKeep().size();
     int delete = report.plan().toDelete().size();
+    if (report.plan().decisions().stream().anyMatch(d -> !d.backup().complete())) {
+      out.out.println(
+          "Incomplete backups (no readable manifest) count toward no rule; one is deleted only when"
+              + " --keep-last complete backups are kept, all newer than it.");
+    }
     if (!report.confirmed()) {
       out.out.printf(
           "Plan: keep %d, delete %d backups. Nothing was deleted; run again with --confirm to delete.%n",

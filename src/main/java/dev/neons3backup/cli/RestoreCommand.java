@@ -63,6 +63,7 @@ final class RestoreCommand implements Callable<Integer> {
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
     CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
     BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
+    note(ctx, backup);
     long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);
     RestoreReport report;
     try (Progress progress = ctx.out.progress("restoring " + name, size)) {
@@ -70,6 +71,36 @@ final class RestoreCommand implements Callable<Integer> {
     }
     print(ctx.out, report);
     return report.countsMatch() || !report.countsRecorded() ? 0 : ErrorCode.VERIFICATION.exitCode();
+  }
+
+  /**
+   * Says, on stderr, when the backup restored is not the newest object or is incomplete. An
+   * incomplete backup given by --at is restored: its object was stored only after pg_dump finished
+   * with its trailer, and the restore reads it to that trailer; only the comparison is lost.
+   */
+  private void note(CliContext ctx, BackupEntry backup) {
+    if (!backup.complete()) {
+      ctx.out.err.println(
+          "note: the backup "
+              + KeyTime.format(backup.time())
+              + " is "
+              + backup.problem()
+              + "; restoring it, but its row counts cannot be compared.");
+    } else if (at == null) {
+      long newer =
+          ctx.service.list(Optional.of(name)).stream()
+              .filter(e -> e.time().isAfter(backup.time()))
+              .count();
+      if (newer > 0) {
+        ctx.out.err.println(
+            "note: restoring "
+                + KeyTime.format(backup.time())
+                + ", the newest complete backup; "
+                + newer
+                + " newer one(s) are incomplete (see list).");
+      }
+    }
+    ctx.out.err.flush();
   }
 
   private static void print(Output out, RestoreReport r) {

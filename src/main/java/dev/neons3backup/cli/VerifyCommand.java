@@ -74,6 +74,14 @@ final class VerifyCommand implements Callable<Integer> {
     return newest;
   }
 
+  private static String label(BackupEntry e) {
+    return switch (e.state()) {
+      case COMPLETE -> "MISMATCH";
+      case INCOMPLETE -> "INCOMPLETE";
+      case CORRUPT_MANIFEST -> "CORRUPT";
+    };
+  }
+
   private static void print(Output out, List<VerifyReport> reports) {
     if (out.json) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -82,6 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
         m.put("name", r.backup().database());
         m.put("key", r.backup().key());
         m.put("ok", r.ok());
+        m.put("state", r.backup().state().label());
         m.put("storedBytes", r.storedBytes());
         m.put("sha256", r.sha256());
         m.put("problems", r.problems());
@@ -101,12 +110,18 @@ final class VerifyCommand implements Callable<Integer> {
             r.sha256().substring(0, 12));
       } else {
         out.out.printf(
-            "MISMATCH  %s %s: %s%n", r.backup().database(), when, String.join("; ", r.problems()));
+            "%-9s %s %s: %s%n",
+            label(r.backup()), r.backup().database(), when, String.join("; ", r.problems()));
       }
     }
-    long bad = reports.stream().filter(r -> !r.ok()).count();
+    long incomplete = reports.stream().filter(r -> !r.backup().complete()).count();
+    long bad = reports.stream().filter(r -> !r.ok()).count() - incomplete;
     out.out.printf(
-        "Verified %d backups: %d ok, %d mismatched.%n", reports.size(), reports.size() - bad, bad);
+        "Verified %d backups: %d ok, %d mismatched%s.%n",
+        reports.size(),
+        reports.size() - bad - incomplete,
+        bad,
+        incomplete == 0 ? "" : ", " + incomplete + " incomplete");
     out.out.flush();
   }
 }

@@ -53,8 +53,39 @@ public final class RetentionPlanner {
     return end;
   }
 
-  /** Decides one database's backups, given newest first. */
+  /**
+   * Decides one database's backups, given newest first. The rules see only the complete ones, so an
+   * incomplete backup can neither take the place of a complete one nor push it out of a rule. An
+   * incomplete one is deleted only when at least {@code keepLast} complete backups are kept and all
+   * of them are newer: then it is history the policy does not want; otherwise it may be the best
+   * copy there is.
+   */
   private static List<Decision> decide(
+      List<Backup> newestFirst, RetentionPolicy policy, Instant now) {
+    List<Backup> complete = newestFirst.stream().filter(Backup::complete).toList();
+    List<Decision> decided = decideComplete(complete, policy, now);
+    List<Instant> kept =
+        decided.stream().filter(Decision::keep).map(d -> d.backup().time()).toList();
+    Instant oldestKept =
+        kept.size() < policy.keepLast() ? null : kept.stream().min(Comparator.naturalOrder()).get();
+    List<Decision> decisions = new ArrayList<>(newestFirst.size());
+    int next = 0;
+    for (Backup b : newestFirst) {
+      if (b.complete()) {
+        decisions.add(decided.get(next++));
+      } else if (oldestKept == null || !b.time().isBefore(oldestKept)) {
+        decisions.add(new Decision(b, true, List.of(INCOMPLETE_KEPT)));
+      } else {
+        decisions.add(new Decision(b, false, List.of(INCOMPLETE_OLD)));
+      }
+    }
+    return decisions;
+  }
+
+  static final String INCOMPLETE_KEPT = "incomplete, counted by no rule";
+  static final String INCOMPLETE_OLD = "incomplete, older than every kept complete backup";
+
+  private static List<Decision> decideComplete(
       List<Backup> newestFirst, RetentionPolicy policy, Instant now) {
     List<List<String>> reasons = new ArrayList<>();
     newestFirst.forEach(b -> reasons.add(new ArrayList<>()));

@@ -90,7 +90,8 @@ public final class LocalBackupStore implements BackupStore {
 
   @Override
   public String describe(String key) {
-    return path(key).toString();
+    // The empty key names the store itself, as in messages about the whole store.
+    return key.isEmpty() ? root.toString() : path(key).toString();
   }
 
   private Path path(String key) {

@@ -116,6 +116,15 @@ class CliIT {
       String stamp = today.minusDays(day) + "_02-00-00";
       Files.writeString(dir.resolve(stamp + ".sql.gz"), "x");
       Files.writeString(dir.resolve(stamp + ".sql.gz.sha256"), "y");
+      // A manifest makes each a complete backup: prune counts only complete ones.
+      Files.writeString(
+          dir.resolve(stamp + ".sql.gz.manifest.json"),
+          "{\"key\": \"app/"
+              + stamp
+              + ".sql.gz\", \"storedBytes\": 1, \"tables\": {},"
+              + " \"sha256\": \""
+              + "0".repeat(64)
+              + "\"}");
     }
     Result plan = cli("prune", "--keep-last", "3", "--keep-days", "5");
     assertThat(plan.exit()).as(plan.all()).isZero();
@@ -124,7 +133,7 @@ class CliIT {
         .contains("keep    " + today + "_02-00-00  last 3, within 5 days")
         .contains("delete  " + today.minusDays(9) + "_02-00-00  matches no rule");
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files).hasSize(20);
+      assertThat(files).hasSize(30);
     }
 
     Result done = cli("prune", "--keep-last", "3", "--keep-days", "5", "--confirm", "--json");
@@ -132,7 +141,7 @@ class CliIT {
     assertThat(JSON.readTree(done.out()).get("deleted")).hasSize(5);
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
-          .hasSize(10)
+          .hasSize(15)
           .allMatch(n -> n.compareTo(today.minusDays(4).toString()) >= 0);
     }
     Result refused = cli("prune", "--keep-last", "0", "--confirm");

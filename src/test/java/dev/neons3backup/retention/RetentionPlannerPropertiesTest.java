@@ -184,6 +184,59 @@ class RetentionPlannerPropertiesTest {
     }
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void incompleteBackupsNeverChangeWhatHappensToCompleteOnes(long seed) {
+    Case c = SyntheticListings.generate(seed);
+    List<Backup> mixed = withIncomplete(c.listing(), new Random(seed));
+    List<Backup> complete = mixed.stream().filter(Backup::complete).toList();
+
+    List<Decision> onComplete =
+        plan(mixed, c).decisions().stream().filter(d -> d.backup().complete()).toList();
+
+    assertThat(onComplete).isEqualTo(plan(complete, c).decisions());
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void deletesAnIncompleteBackupOnlyBehindKeepLastKeptCompleteOnes(long seed) {
+    Case c = SyntheticListings.generate(seed);
+    RetentionPlan plan = plan(withIncomplete(c.listing(), new Random(seed)), c);
+
+    for (Backup deleted : plan.toDelete()) {
+      if (!deleted.complete()) {
+        long keptNewerComplete =
+            plan.toKeep().stream()
+                .filter(k -> k.complete() && k.database().equals(deleted.database()))
+                .filter(k -> k.time().isAfter(deleted.time()))
+                .count();
+        long keptComplete =
+            plan.toKeep().stream()
+                .filter(k -> k.complete() && k.database().equals(deleted.database()))
+                .count();
+        assertThat(keptNewerComplete)
+            .as("kept complete newer than %s", deleted)
+            .isEqualTo(keptComplete)
+            .isGreaterThanOrEqualTo(c.policy().keepLast());
+      }
+    }
+  }
+
+  /** The listing with about a third of its backups marked incomplete (manifest missing). */
+  private static List<Backup> withIncomplete(List<Backup> listing, Random random) {
+    return listing.stream()
+        .map(
+            b ->
+                random.nextInt(3) == 0
+                    ? new Backup(b.database(), b.time(), b.key() + "-incomplete", false)
+                    : b)
+        .toList();
+  }
+
+  private static RetentionPlan plan(List<Backup> listing, Case c) {
+    return RetentionPlanner.plan(listing, c.policy(), c.now());
+  }
+
   /** Independently of the planner: the newest time of each of the last {@code count} periods. */
   private static <P extends Comparable<P>> void assertNewestKept(
       List<Backup> backups, List<Backup> kept, int count, Function<Backup, P> period) {

@@ -176,6 +176,52 @@ class RetentionPlannerTest {
     assertThat(plan.byDatabase()).isEmpty();
   }
 
+  @Test
+  void aStrayNewerIncompleteBackupNeverCostsAComplete() {
+    List<Backup> complete = daily("app", "2026-03-27", 3);
+    Backup stray = incomplete("app", "2026-03-31T02:00:00Z");
+    List<Backup> listing = new ArrayList<>(complete);
+    listing.add(stray);
+
+    RetentionPlan plan = RetentionPlanner.plan(listing, new RetentionPolicy(1, 0, 0, 0), NOW);
+
+    assertThat(plan.toKeep()).containsExactly(stray, complete.get(2));
+    assertThat(plan.decisions().get(0).reasons()).containsExactly("incomplete, counted by no rule");
+    assertThat(plan.decisions().get(1).reasons()).containsExactly("last 1");
+    assertThat(plan.toDelete()).containsExactly(complete.get(1), complete.get(0));
+  }
+
+  @Test
+  void deletesAnIncompleteBackupOnlyBehindKeepLastCompleteOnes() {
+    Backup old = incomplete("app", "2026-03-01T02:00:00Z");
+    Backup between = incomplete("app", "2026-03-29T12:00:00Z");
+    List<Backup> listing = new ArrayList<>(daily("app", "2026-03-28", 4));
+    listing.add(old);
+    listing.add(between);
+
+    RetentionPlan keep2 = RetentionPlanner.plan(listing, new RetentionPolicy(2, 0, 0, 0), NOW);
+    assertThat(keep2.toKeep()).doesNotContain(old, between);
+    assertThat(keep2.decisions())
+        .filteredOn(d -> d.backup() == old)
+        .extracting(Decision::reasons)
+        .containsExactly(List.of("incomplete, older than every kept complete backup"));
+
+    RetentionPlan keep3 = RetentionPlanner.plan(listing, new RetentionPolicy(3, 0, 0, 0), NOW);
+    assertThat(keep3.toKeep()).contains(between).doesNotContain(old);
+
+    // Fewer complete backups than --keep-last: nothing incomplete is deleted, however old.
+    RetentionPlan keep9 = RetentionPlanner.plan(listing, new RetentionPolicy(9, 0, 0, 0), NOW);
+    assertThat(keep9.toDelete()).isEmpty();
+    RetentionPlan onlyIncomplete =
+        RetentionPlanner.plan(List.of(old, between), new RetentionPolicy(1, 0, 0, 0), NOW);
+    assertThat(onlyIncomplete.toDelete()).isEmpty();
+  }
+
+  private static Backup incomplete(String database, String time) {
+    Backup b = backup(database, time);
+    return new Backup(b.database(), b.time(), b.key(), false);
+  }
+
   private static List<Backup> daily(String database, String firstDay, int days) {
     List<Backup> backups = new ArrayList<>();
     LocalDate day = LocalDate.parse(firstDay);
