@@ -42,11 +42,11 @@ final class Cancellation {
   boolean outOfTime() {
     if (!isCancelled()) {
       long left = deadline.remainingMillis();
-      if (left < marginMillis) {
+      if (left < marginMillis
+          && cancel(
+              Status.TIMED_OUT,
+              "the invocation was running out of time (" + left / 1000 + " s left)")) {
         LOG.warn("{} ms left before the invocation's deadline: stopping the run", left);
-        cancel(
-            Status.TIMED_OUT,
-            "the invocation was running out of time (" + left / 1000 + " s left)");
       }
     }
     return isCancelled();
@@ -65,13 +65,16 @@ final class Cancellation {
     cancel(Status.TIMED_OUT, why);
   }
 
-  synchronized void cancel(Status as, String why) {
-    if (reason == null) {
+  /** Returns whether this call was the one that cancelled the run. */
+  synchronized boolean cancel(Status as, String why) {
+    boolean first = reason == null;
+    if (first) {
       status = as;
       reason = why;
     }
     processes.forEach(Cancellation::kill);
     workers.forEach(Thread::interrupt);
+    return first;
   }
 
   void register(Process p) {
