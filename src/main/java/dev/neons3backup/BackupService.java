@@ -148,8 +148,7 @@ public final class BackupService {
       try {
         return await(task.future, 250);
       } catch (TimeoutException e) {
-        cancel.outOfTime();
-        if (deadline.remainingMillis() < giveUpAt) {
+        if (cancel.outOfTime() && deadline.remainingMillis() < giveUpAt) {
           return abandoned(task, keyTime, cancel);
         }
       }

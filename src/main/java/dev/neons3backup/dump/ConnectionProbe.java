@@ -96,7 +96,7 @@ public final class ConnectionProbe {
     PgEnvironment.apply(pb, target.url());
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      PgProcesses.closeInput(p);
       StderrTail err = StderrTail.start(p, line -> {}, "probe-" + target.name());
       var done = PgProcesses.finish(p, timeout);
       if (done.isEmpty()) {

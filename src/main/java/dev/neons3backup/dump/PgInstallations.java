@@ -138,7 +138,7 @@ public final class PgInstallations {
     try {
       Process p =
           new ProcessBuilder(pgDump.toString(), "--version").redirectErrorStream(true).start();
-      p.getOutputStream().close();
+      PgProcesses.closeInput(p);
       Optional<PgProcesses.Finished> done = PgProcesses.finish(p, VERSION_TIMEOUT);
       if (done.isEmpty()) {
         LOG.warn(

@@ -64,6 +64,15 @@ public final class PgProcesses {
     p.destroyForcibly();
   }
 
+  /** The program reads nothing; failing to close its input must not leave it running unwatched. */
+  public static void closeInput(Process p) {
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // Its stdin is gone either way.
+    }
+  }
+
   /** What a short-lived program printed on stdout, and how it exited. */
   public record Finished(int exit, String stdout) {}
 
