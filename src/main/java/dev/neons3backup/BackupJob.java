@@ -72,14 +72,14 @@ final class BackupJob {
       DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
     Instant start = clock.instant();
     String key = keyFor(target.name(), keyTime, compression);
-    if (cancel.isCancelled()) {
-      return result(target, Status.TIMED_OUT, key, "", notStarted(target, cancel), start, null);
+    if (cancel.outOfTime()) {
+      return result(target, cancel.status(), key, "", notStarted(target, cancel), start, null);
     }
     try {
       if (store.exists(key)) {
         return existing(target, key, start, cancel, progress);
       }
-      int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::isCancelled);
+      int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
       Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel, progress);
       return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
@@ -94,7 +94,7 @@ final class BackupJob {
                 + "': stopped, "
                 + cancel.reason()
                 + "; nothing was stored";
-        return result(target, Status.TIMED_OUT, key, "", why, start, null);
+        return result(target, cancel.status(), key, "", why, start, null);
       }
       ErrorCode code =
           e instanceof BackupException be
@@ -368,6 +368,8 @@ final class BackupJob {
         reason,
         Duration.between(start, clock.instant()),
         Optional.ofNullable(manifest),
-        status == Status.TIMED_OUT ? ErrorCode.DATABASE : ErrorCode.INTERNAL);
+        status == Status.TIMED_OUT || status == Status.FAILED
+            ? ErrorCode.DATABASE
+            : ErrorCode.INTERNAL);
   }
 }

@@ -15,13 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -42,6 +47,7 @@ public final class BackupService {
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
+  private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
   public BackupService(BackupStore store, PgInstallations pg, Settings settings, Clock clock) {
     this.store = store;
@@ -63,35 +69,108 @@ public final class BackupService {
     return backup(targets, keyTime, deadline, n -> {});
   }
 
-  /** As above; {@code progress} receives the dump bytes read, from any worker thread. */
+  /**
+   * As above; {@code progress} receives the dump bytes read, from any worker thread. With a
+   * deadline, the run returns by the time half the margin is left whatever the databases and the
+   * store do: databases still running then are reported {@code timed_out} and left to abort.
+   */
   public BackupReport backup(
       List<DatabaseTarget> targets, Instant keyTime, Deadline deadline, LongConsumer progress) {
     BackupJob job = new BackupJob(store, pg, probe, compression, level, threads, clock);
-    Cancellation cancel = new Cancellation();
+    Cancellation cancel = new Cancellation(deadline, deadlineMargin);
+    running.add(cancel);
+    // Only kills work in flight; every database asks the deadline itself before it starts.
     ScheduledExecutorService watchdog =
         Executors.newSingleThreadScheduledExecutor(daemon("deadline"));
-    watchdog.scheduleAtFixedRate(
-        () -> checkDeadline(deadline, cancel), 0, 250, TimeUnit.MILLISECONDS);
+    watchdog.scheduleAtFixedRate(cancel::outOfTime, 250, 250, TimeUnit.MILLISECONDS);
     ExecutorService workers =
         Executors.newFixedThreadPool(
             Math.max(1, Math.min(concurrency, targets.size())), daemon("backup"));
     try {
-      List<Future<BackupResult>> futures = new ArrayList<>();
+      List<Task> tasks = new ArrayList<>();
       for (DatabaseTarget target : targets) {
-        futures.add(
-            workers.submit(() -> logged(target, () -> job.run(target, keyTime, cancel, progress))));
+        Task task = new Task(target, new AtomicBoolean());
+        tasks.add(task);
+        task.future =
+            workers.submit(
+                () -> task.run(cancel, () -> job.run(target, keyTime, cancel, progress)));
       }
       List<BackupResult> results = new ArrayList<>();
-      for (Future<BackupResult> f : futures) {
-        results.add(await(f));
+      for (Task task : tasks) {
+        results.add(awaitWithin(task, keyTime, deadline, cancel));
       }
       BackupReport report = new BackupReport(keyTime, results);
       LOG.info(report.summary());
       return report;
     } finally {
+      running.remove(cancel);
       workers.shutdownNow();
       watchdog.shutdownNow();
     }
+  }
+
+  /**
+   * Stops every run in progress (a JVM shutdown hook calls this on SIGINT or SIGTERM): no database
+   * starts, pg_dumps are killed, uploads are aborted, and each stopped database is reported failed
+   * with {@code why}.
+   */
+  public void stopRuns(String why) {
+    running.forEach(c -> c.cancel(BackupResult.Status.FAILED, why));
+  }
+
+  /** One database's work in a run: started once a worker picked it up. */
+  private static final class Task {
+    final DatabaseTarget target;
+    final AtomicBoolean started;
+    volatile Future<BackupResult> future;
+
+    Task(DatabaseTarget target, AtomicBoolean started) {
+      this.target = target;
+      this.started = started;
+    }
+
+    BackupResult run(Cancellation cancel, Supplier<BackupResult> work) {
+      started.set(true);
+      cancel.enter();
+      try {
+        return logged(target, work);
+      } finally {
+        cancel.leave();
+      }
+    }
+  }
+
+  /** The task's result, or a timed-out one once only half the margin is left. */
+  private BackupResult awaitWithin(
+      Task task, Instant keyTime, Deadline deadline, Cancellation cancel) {
+    long giveUpAt = deadlineMargin.toMillis() / 2;
+    while (true) {
+      try {
+        return await(task.future, 250);
+      } catch (TimeoutException e) {
+        if (cancel.outOfTime() && deadline.remainingMillis() < giveUpAt) {
+          return abandoned(task, keyTime, cancel);
+        }
+      }
+    }
+  }
+
+  private BackupResult abandoned(Task task, Instant keyTime, Cancellation cancel) {
+    String name = task.target.name();
+    String why =
+        task.started.get()
+            ? "database '" + name + "': stopped, " + cancel.reason() + "; it was not completed"
+            : "database '" + name + "': not started, " + cancel.reason();
+    LOG.error("backup of '{}' {}: {}", name, cancel.status().label(), why);
+    return new BackupResult(
+        name,
+        cancel.status(),
+        BackupJob.keyFor(name, keyTime, compression),
+        "",
+        why,
+        Duration.ZERO,
+        Optional.empty(),
+        ErrorCode.DATABASE);
   }
 
   /** Stored backups, by database name, newest first; of one database when given. */
@@ -151,16 +230,7 @@ public final class BackupService {
         ErrorCode.STORAGE, "the store " + store.describe("") + " failed: " + e.getMessage(), e);
   }
 
-  private void checkDeadline(Deadline deadline, Cancellation cancel) {
-    long left = deadline.remainingMillis();
-    if (left < deadlineMargin.toMillis() && !cancel.isCancelled()) {
-      LOG.warn("{} ms left before the invocation's deadline: stopping the run", left);
-      cancel.cancel("the invocation was running out of time (" + left / 1000 + " s left)");
-    }
-  }
-
-  private static BackupResult logged(
-      DatabaseTarget target, java.util.function.Supplier<BackupResult> work) {
+  private static BackupResult logged(DatabaseTarget target, Supplier<BackupResult> work) {
     try (var ctx = CloseableThreadContext.put("database", target.name())) {
       LOG.info("backup started");
       BackupResult r = work.get();
@@ -190,7 +260,15 @@ public final class BackupService {
 
   static <T> T await(Future<T> f) {
     try {
-      return f.get();
+      return await(f, Long.MAX_VALUE);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T await(Future<T> f, long millis) throws TimeoutException {
+    try {
+      return f.get(millis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackupException(ErrorCode.INTERNAL, "interrupted while waiting for backups");

@@ -36,17 +36,7 @@ final class Verifier {
     DumpScanner scanner = new DumpScanner();
     try (InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20)) {
       stored = new DigestingInputStream(raw, progress);
-      try {
-        InputStream plain = entry.compression().decompress(stored);
-        byte[] buf = new byte[256 * 1024];
-        for (int n; (n = plain.read(buf)) > 0; ) {
-          scanner.accept(buf, 0, n);
-        }
-      } catch (IOException e) {
-        problems.add(
-            "the " + entry.compression().id() + " stream is damaged (" + e.getMessage() + ")");
-      }
-      stored.transferTo(OutputStreamNull.INSTANCE);
+      scan(entry, stored, scanner, problems);
     }
     String sha = HexFormat.of().formatHex(stored.digest());
     if (problems.isEmpty() && !scanner.complete()) {
@@ -58,6 +48,39 @@ final class Verifier {
       markVerified(entry, sha);
     }
     return report;
+  }
+
+  /**
+   * Decompresses to the end into the scanner, then hashes whatever follows the compressed stream.
+   * The decompressor is closed, and with it the whole chain, whatever happens: zstd holds native
+   * memory until then.
+   */
+  private static void scan(
+      BackupEntry entry, DigestingInputStream stored, DumpScanner scanner, List<String> problems)
+      throws IOException {
+    InputStream plain;
+    try {
+      plain = entry.compression().decompress(stored);
+    } catch (IOException e) {
+      problems.add(damaged(entry, e));
+      stored.transferTo(OutputStreamNull.INSTANCE);
+      return;
+    }
+    try (plain) {
+      try {
+        byte[] buf = new byte[256 * 1024];
+        for (int n; (n = plain.read(buf)) > 0; ) {
+          scanner.accept(buf, 0, n);
+        }
+      } catch (IOException e) {
+        problems.add(damaged(entry, e));
+      }
+      stored.transferTo(OutputStreamNull.INSTANCE);
+    }
+  }
+
+  private static String damaged(BackupEntry entry, IOException e) {
+    return "the " + entry.compression().id() + " stream is damaged (" + e.getMessage() + ")";
   }
 
   private static void compareWithManifest(

@@ -14,11 +14,14 @@ import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +33,9 @@ import picocli.CommandLine.Spec;
     name = "backup",
     description = "Back up databases: pg_dump, compressed, into the store. Never overwrites.")
 final class BackupCommand implements Callable<Integer> {
+  /** How long a signal waits for the run to clean up before the JVM exits anyway. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(45);
+
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
@@ -105,11 +111,43 @@ final class BackupCommand implements Callable<Integer> {
     List<DatabaseTarget> targets = targets(settings);
     CliContext ctx = CliContext.create(common, settings, spec);
     BackupReport report;
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (Progress progress = ctx.out.progress("backing up", 0)) {
       report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+    } finally {
+      finished.countDown();
+      removeHook(hook);
     }
     print(ctx.out, report);
     return exitCode(report);
+  }
+
+  /**
+   * SIGINT or SIGTERM: stop the run (pg_dump killed, uploads aborted, temporary files removed) and
+   * let the JVM exit once it has, or after a bound whatever happens.
+   */
+  private static void stopOnSignal(CliContext ctx, CountDownLatch finished) {
+    ctx.service.stopRuns("interrupted by a signal (SIGINT or SIGTERM)");
+    try {
+      if (!finished.await(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        System.err.println(
+            "the interrupted backup did not stop within "
+                + STOP_WAIT.toSeconds()
+                + " s; exiting anyway (an open upload is removed by the bucket's lifecycle rule)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook is running.
+    }
   }
 
   private List<DatabaseTarget> targets(Settings settings) {

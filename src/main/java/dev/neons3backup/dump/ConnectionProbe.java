@@ -4,10 +4,8 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -30,22 +28,31 @@ public final class ConnectionProbe {
           "Couldn't connect to compute node",
           "could not receive data from server");
 
+  /** One try's bound: psql's own connect timeout normally ends it long before. */
+  static final Duration TRY_TIMEOUT = Duration.ofSeconds(120);
+
   private final int attempts;
   private final Duration backoff;
+  private final Duration tryTimeout;
 
   public ConnectionProbe(int attempts, Duration backoff) {
+    this(attempts, backoff, TRY_TIMEOUT);
+  }
+
+  public ConnectionProbe(int attempts, Duration backoff, Duration tryTimeout) {
     this.attempts = attempts;
     this.backoff = backoff;
+    this.tryTimeout = tryTimeout;
   }
 
   /**
-   * Returns the server's {@code server_version_num}. {@code stop} is checked between tries (a
-   * Lambda that is running out of time stops retrying).
+   * Returns the server's {@code server_version_num}. {@code stop} is asked before every retry,
+   * after the backoff too (a Lambda that is running out of time stops retrying).
    */
   public int serverVersionNum(DatabaseTarget target, PgBinary client, BooleanSupplier stop) {
     long wait = backoff.toMillis();
     for (int attempt = 1; ; attempt++) {
-      Result r = query(target, client);
+      Result r = query(target, client, tryTimeout);
       if (r.exit == 0) {
         return parse(target, r.stdout);
       }
@@ -63,13 +70,17 @@ public final class ConnectionProbe {
           wait,
           reason);
       sleep(wait);
+      if (stop.getAsBoolean()) {
+        throw new BackupException(
+            ErrorCode.DATABASE, reason + " (not retried: the run was stopped)");
+      }
       wait = Math.min(wait * 2, 30_000);
     }
   }
 
   private record Result(int exit, String stdout, String stderr) {}
 
-  private static Result query(DatabaseTarget target, PgBinary client) {
+  private static Result query(DatabaseTarget target, PgBinary client, Duration timeout) {
     ProcessBuilder pb =
         new ProcessBuilder(
             client.psql().toString(),
@@ -85,14 +96,14 @@ public final class ConnectionProbe {
     PgEnvironment.apply(pb, target.url());
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      PgProcesses.closeInput(p);
       StderrTail err = StderrTail.start(p, line -> {}, "probe-" + target.name());
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "", "timeout expired");
+      var done = PgProcesses.finish(p, timeout);
+      if (done.isEmpty()) {
+        return new Result(
+            -1, "", "timeout expired (psql did not answer in " + timeout.toSeconds() + " s)");
       }
-      return new Result(p.exitValue(), out.trim(), err.text());
+      return new Result(done.get().exit(), done.get().stdout().trim(), err.text());
     } catch (IOException e) {
       throw new BackupException(
           ErrorCode.CONFIG,

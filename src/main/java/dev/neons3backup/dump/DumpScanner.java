@@ -3,14 +3,17 @@ package dev.neons3backup.dump;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Watches a plain-format dump as it streams past, without holding it: counts the rows of every
  * {@code COPY … FROM stdin;} block and remembers the end of the stream, to tell whether pg_dump
- * wrote its completion trailer.
+ * wrote its completion trailer last.
  */
 public final class DumpScanner {
   static final String TRAILER = "-- PostgreSQL database dump complete";
+  private static final String TRAILER_LINES = "--\n" + TRAILER + "\n--";
+  private static final Pattern UNRESTRICT = Pattern.compile("\\\\unrestrict [A-Za-z0-9]+");
   private static final int TAIL = 1024;
   private static final int MAX_HEADER = 64 * 1024;
 
@@ -104,11 +107,31 @@ public final class DumpScanner {
     }
   }
 
-  /** Whether the stream so far ends with pg_dump's completion trailer (within its last KiB). */
+  /**
+   * Whether the stream so far ends with pg_dump's completion trailer: its three comment lines, then
+   * only blank lines, or the {@code \\unrestrict KEY} line that pg_dump writes last since the fix
+   * for CVE-2025-8714 (then blank lines). The trailer's text anywhere else — in a row of data, or
+   * followed by anything more — is not an end.
+   */
   public boolean complete() {
+    if (copyTable != null) {
+      return false;
+    }
     int n = (int) Math.min(total, TAIL);
-    String end = new String(tail, TAIL - n, n, StandardCharsets.UTF_8);
-    return copyTable == null && end.contains(TRAILER);
+    String end = stripTrailingBlanks(new String(tail, TAIL - n, n, StandardCharsets.UTF_8));
+    int lastLine = end.lastIndexOf('\n') + 1;
+    if (UNRESTRICT.matcher(end.substring(lastLine)).matches()) {
+      end = stripTrailingBlanks(end.substring(0, lastLine));
+    }
+    return end.endsWith("\n" + TRAILER_LINES) || end.equals(TRAILER_LINES);
+  }
+
+  private static String stripTrailingBlanks(String s) {
+    int end = s.length();
+    while (end > 0 && " \t\r\n".indexOf(s.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    return s.substring(0, end);
   }
 
   public long bytes() {

@@ -3,19 +3,20 @@ package dev.neons3backup.dump;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The PostgreSQL client programs installed on this machine, found once: directories from {@code
@@ -33,6 +34,9 @@ public final class PgInstallations {
           "/opt/postgresql*/bin",
           "/usr/local/pgsql/bin",
           "/usr/bin");
+
+  private static final Logger LOG = LogManager.getLogger(PgInstallations.class);
+  private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
   private final List<PgBinary> installed;
 
@@ -134,13 +138,19 @@ public final class PgInstallations {
     try {
       Process p =
           new ProcessBuilder(pgDump.toString(), "--version").redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
+      PgProcesses.closeInput(p);
+      Optional<PgProcesses.Finished> done = PgProcesses.finish(p, VERSION_TIMEOUT);
+      if (done.isEmpty()) {
+        LOG.warn(
+            "{} --version did not answer within {} s; that directory is skipped",
+            pgDump,
+            VERSION_TIMEOUT.toSeconds());
         return Optional.empty();
       }
-      Matcher m = VERSION.matcher(out);
+      if (done.get().exit() != 0) {
+        return Optional.empty();
+      }
+      Matcher m = VERSION.matcher(done.get().stdout());
       if (!m.find()) {
         return Optional.empty();
       }

@@ -1,7 +1,9 @@
 package dev.neons3backup.store;
 
 import dev.neons3backup.config.Settings;
+import java.time.Duration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -13,12 +15,26 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * local servers) switches S3 to path-style addressing.
  */
 public final class S3Clients {
+  /** A connection that moves no byte for this long is broken (a stalled S3 or proxy). */
+  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Bounds on every call, so nothing waits forever: one attempt may carry a 1 GiB part at a few
+   * MB/s. A Lambda run does not rely on them to meet its deadline (it stops waiting by itself).
+   */
+  static final Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(5);
+
+  static final Duration CALL_TIMEOUT = Duration.ofMinutes(15);
+
   private S3Clients() {}
 
   public static S3Client s3(Settings settings) {
     var builder =
         S3Client.builder()
-            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
+            .httpClientBuilder(http().maxConnections(64))
+            .overrideConfiguration(timeouts(ATTEMPT_TIMEOUT, CALL_TIMEOUT))
             // Part checksums are computed by us (CRC32C); no second checksum over every byte.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
     builder.region(region(settings)).crossRegionAccessEnabled(settings.s3Endpoint().isEmpty());
@@ -27,10 +43,27 @@ public final class S3Clients {
   }
 
   public static SecretsManagerClient secrets(Settings settings) {
-    var builder = SecretsManagerClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+    var builder =
+        SecretsManagerClient.builder()
+            .httpClientBuilder(http())
+            .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
     builder.region(region(settings));
     settings.secretsEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  private static ApacheHttpClient.Builder http() {
+    return ApacheHttpClient.builder()
+        .socketTimeout(SOCKET_TIMEOUT)
+        .connectionTimeout(CONNECT_TIMEOUT)
+        .connectionAcquisitionTimeout(Duration.ofMinutes(1));
+  }
+
+  private static ClientOverrideConfiguration timeouts(Duration attempt, Duration call) {
+    return ClientOverrideConfiguration.builder()
+        .apiCallAttemptTimeout(attempt)
+        .apiCallTimeout(call)
+        .build();
   }
 
   /** The configured region, else the SDK's usual chain (profile, instance), else us-east-1. */

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,7 +14,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32C;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -36,6 +41,19 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  */
 final class S3MultipartSink extends OutputStream implements ObjectSink {
   private static final Logger LOG = LogManager.getLogger(S3MultipartSink.class);
+
+  /** How long {@link #abort()} waits for the abort before leaving it to run in the background. */
+  private static final Duration ABORT_WAIT = Duration.ofSeconds(20);
+
+  private static final Duration ABORT_ATTEMPT = Duration.ofSeconds(8);
+  private static final Duration PART_WAIT = Duration.ofSeconds(10);
+  private static final ExecutorService ABORTS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "s3-abort");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final S3Client s3;
   private final String bucket;
@@ -209,27 +227,72 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
     return new StoredObject(key, size, "s3://" + bucket + "/" + key);
   }
 
+  /**
+   * Aborts on a background thread and waits for that only a bounded time, so neither a stalled S3
+   * nor an interrupted caller can keep a run (or a Lambda invocation) from returning; the bucket's
+   * lifecycle rule removes an upload whose abort never got through.
+   */
   @Override
   public void abort() {
     closed = true;
-    // Parts still uploading would otherwise land after the abort and keep the upload alive.
-    for (CompletableFuture<CompletedPart> part : parts) {
-      try {
-        part.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        // Already recorded as the failure; the abort below cleans up either way.
-      }
-    }
     buffer = null;
     spare.clear();
     if (uploadId == null) {
       return;
     }
+    String id = uploadId;
+    List<CompletableFuture<CompletedPart>> pending = List.copyOf(parts);
+    CompletableFuture<Void> aborting =
+        CompletableFuture.runAsync(() -> abortAfterParts(id, pending), ABORTS);
+    // The caller may have been interrupted to stop it; the abort is still worth waiting for.
+    boolean interrupted = Thread.interrupted();
+    try {
+      aborting.get(ABORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn(
+          "the abort of the multipart upload of {} is still running after {} s; the bucket's"
+              + " lifecycle rule removes the upload if it fails",
+          key,
+          ABORT_WAIT.toSeconds());
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (ExecutionException e) {
+      // abortAfterParts logs its own failures.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Parts still uploading could land after the abort and keep the upload alive: wait for them
+   * (bounded), abort, and abort again once the late ones end.
+   */
+  private void abortAfterParts(String id, List<CompletableFuture<CompletedPart>> pending) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    try {
+      all.get(PART_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+      // Abort anyway; a part still in flight is handled below.
+    }
+    sendAbort(id);
+    if (!all.isDone()) {
+      all.whenComplete((done, error) -> sendAbort(id));
+    }
+  }
+
+  private void sendAbort(String id) {
     try {
       s3.abortMultipartUpload(
-          AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
+          AbortMultipartUploadRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .uploadId(id)
+              .overrideConfiguration(
+                  c -> c.apiCallAttemptTimeout(ABORT_ATTEMPT).apiCallTimeout(ABORT_WAIT))
+              .build());
     } catch (RuntimeException e) {
       LOG.warn(
           "could not abort the multipart upload of {} ({}); the bucket's lifecycle rule removes it"

@@ -20,19 +20,8 @@ final class CliProcess {
   private CliProcess() {}
 
   static Result run(Path workDir, Map<String, String> env, String... args) {
-    List<String> argv = new ArrayList<>();
-    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    argv.add("-jar");
-    argv.add(
-        Path.of(System.getProperty("project.jar", "target/neon-s3-backup.jar"))
-            .toAbsolutePath()
-            .toString());
-    argv.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("AWS_") || k.equals("S3_BUCKET") || k.equals("DATABASE_URL"));
-    pb.environment().putAll(env);
+    List<String> argv = argv(args);
+    ProcessBuilder pb = builder(workDir, env, argv);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
@@ -49,6 +38,46 @@ final class CliProcess {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Starts the CLI in the background with its output in {@code output}, for tests that signal it.
+   * SIGINT and SIGTERM get their default disposition first (a JVM started with them ignored, as a
+   * background job of a script would be, could not react to them).
+   */
+  static Process start(Path workDir, Map<String, String> env, Path output, String... args) {
+    List<String> argv = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
+    argv.addAll(argv(args));
+    ProcessBuilder pb = builder(workDir, env, argv);
+    pb.redirectErrorStream(true).redirectOutput(output.toFile());
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      return p;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<String> argv(String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.add("-jar");
+    argv.add(
+        Path.of(System.getProperty("project.jar", "target/neon-s3-backup.jar"))
+            .toAbsolutePath()
+            .toString());
+    argv.addAll(List.of(args));
+    return argv;
+  }
+
+  private static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> argv) {
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("AWS_") || k.equals("S3_BUCKET") || k.equals("DATABASE_URL"));
+    pb.environment().putAll(env);
+    return pb;
   }
 
   private static String read(java.io.InputStream in) {

@@ -48,6 +48,54 @@ class DumpScannerTest {
     assertThat(feed(moved, 4096).complete()).isFalse();
   }
 
+  @Test
+  void theTrailerSplitAcrossReadsIsFoundAtEveryCut() {
+    String plain = "SELECT 1;\n\n--\n-- PostgreSQL database dump complete\n--\n\n";
+    for (String dump : new String[] {DUMP, plain}) {
+      byte[] bytes = dump.getBytes(StandardCharsets.UTF_8);
+      for (int cut = 1; cut < bytes.length; cut++) {
+        DumpScanner s = new DumpScanner();
+        s.accept(bytes, 0, cut);
+        s.accept(bytes, cut, bytes.length - cut);
+        assertThat(s.complete()).as("cut at %d", cut).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void blankLinesAfterTheTrailerOrItsUnrestrictLineAreAccepted() {
+    String trailer = "SELECT 1;\n--\n-- PostgreSQL database dump complete\n--\n";
+    assertThat(feed(trailer, 7).complete()).isTrue();
+    assertThat(feed(trailer + "\n\n \n\t\n", 7).complete()).isTrue();
+    assertThat(feed(trailer + "\n\\unrestrict Ab9x\n", 7).complete()).isTrue();
+    assertThat(feed(trailer + "\n\\unrestrict Ab9x\n\n\n", 7).complete()).isTrue();
+    assertThat(feed(trailer.substring(0, trailer.length() - 1), 7).complete()).isTrue();
+  }
+
+  @Test
+  void anythingButAnUnrestrictLineAfterTheTrailerIsNotAnEnd() {
+    String trailer = "SELECT 1;\n--\n-- PostgreSQL database dump complete\n--\n\n";
+    assertThat(feed(trailer + "SELECT 2;\n", 5).complete()).isFalse();
+    assertThat(feed(trailer + "\\unrestrict key\nSELECT 2;\n", 5).complete()).isFalse();
+    assertThat(feed(trailer + "\\unrestrict\n", 5).complete()).isFalse();
+    assertThat(feed(trailer + "\\unrestrict a b\n", 5).complete()).isFalse();
+    assertThat(feed(trailer + "\\! rm -rf /\n", 5).complete()).isFalse();
+    assertThat(feed(trailer + "--\n", 5).complete()).isFalse();
+  }
+
+  @Test
+  void theTrailerTextInsideARowFollowedByMoreDataIsNotAnEnd() {
+    String row = "x\\n--\\n-- PostgreSQL database dump complete\\n--";
+    String dump =
+        "COPY public.t (note) FROM stdin;\n"
+            + "-- PostgreSQL database dump complete\n"
+            + row
+            + "\n\\.\n\n";
+    assertThat(feed(dump, 3).complete()).isFalse();
+    assertThat(feed(dump + "COPY public.u (x) FROM stdin;\n1\n\\.\n", 3).complete()).isFalse();
+    assertThat(feed("SELECT 'a';\n-- PostgreSQL database dump complete\n", 3).complete()).isFalse();
+  }
+
   private static DumpScanner feed(String text, int chunk) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     DumpScanner s = new DumpScanner();

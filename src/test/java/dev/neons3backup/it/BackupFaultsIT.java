@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.Waits;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,6 +157,78 @@ class BackupFaultsIT {
     }
     assertThat(h.keys()).isEmpty();
     assertThat(h.openUploads()).isEmpty();
+  }
+
+  @Test
+  void aPgDumpThatEndsRightAfterARowHoldingTheTrailerTextIsRefused() throws Exception {
+    Harness h = new Harness();
+    // A fake pg_dump: answers --version like the real one, writes a dump whose last row holds the
+    // trailer's text, closes its COPY block and exits 0.
+    h.env.put(
+        "PG_BIN_DIRS",
+        Harness.wrapperBinDir(
+                "printf '%s\\n' '--' '-- PostgreSQL database dump' '--' 'SET x = 1;'"
+                    + " 'COPY public.notes (note) FROM stdin;' 'first'"
+                    + " '--\\n-- PostgreSQL database dump complete\\n--'"
+                    + " '-- PostgreSQL database dump complete' '--' '\\.'\nexit 0")
+            .toString());
+    h.secret(Harness.secretJson(Map.of("forged", PG.url(smallDb()))));
+
+    assertThatThrownBy(() -> h.handler().handleRequest(event(), null))
+        .hasMessageContaining(
+            "'forged': pg_dump's output ended without its 'dump complete' trailer");
+    assertThat(h.keys()).isEmpty();
+    assertThat(h.openUploads()).isEmpty();
+  }
+
+  /**
+   * The first look at the remaining time is slow, as a watchdog thread scheduled late on a busy
+   * machine would be: no database may start meanwhile, because each asks the deadline itself.
+   */
+  @RepeatedTest(3)
+  void aRunThatBeginsInsideTheMarginStartsNoDatabase() throws Exception {
+    Harness h = new Harness();
+    h.env.put("BACKUP_CONCURRENCY", "3");
+    Path started = Files.createTempFile("started", ".txt");
+    Path bin = Harness.wrapperBinDir("echo pg_dump >> " + started + "\nexec \"$REAL\" \"$@\"");
+    Path psql = bin.resolve("psql");
+    Files.delete(psql);
+    Files.writeString(
+        psql,
+        "#!/bin/bash\necho psql >> " + started + "\nexec /usr/lib/postgresql/15/bin/psql \"$@\"\n");
+    psql.toFile().setExecutable(true);
+    h.env.put("PG_BIN_DIRS", bin.toString());
+    Map<String, String> targets = new LinkedHashMap<>();
+    for (String name : List.of("late-1", "late-2", "late-3")) {
+      targets.put(name, PG.url(smallDb()));
+    }
+    h.secret(Harness.secretJson(targets));
+    AtomicBoolean first = new AtomicBoolean(true);
+    TestContext slowFirstLook =
+        new TestContext(
+            () -> {
+              if (first.getAndSet(false)) {
+                sleep(1500);
+              }
+              return 30_000;
+            });
+
+    assertThatThrownBy(() -> h.handler().handleRequest(event(), slowFirstLook))
+        .hasMessageStartingWith("Backup failed for 3 of 3 databases")
+        .hasMessageContaining("'late-1': not started, the invocation was running out of time")
+        .hasMessageContaining("'late-2': not started, the invocation was running out of time")
+        .hasMessageContaining("'late-3': not started, the invocation was running out of time");
+    assertThat(Files.readString(started)).as("client programs started").isEmpty();
+    assertThat(h.keys()).isEmpty();
+    assertThat(h.openUploads()).isEmpty();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String waitForPgDumpWaitingOnLock(String db) {

@@ -26,6 +26,8 @@ public final class FaultyProxy implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong toServer =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile long limit = Long.MAX_VALUE;
+  private volatile long holdLimit = Long.MAX_VALUE;
+  private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger toDrop = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
 
@@ -52,6 +54,20 @@ public final class FaultyProxy implements AutoCloseable {
   /** From now on, reset any connection once it carried more than {@code bytes} to the server. */
   public void cutConnectionsCarrying(long bytes) {
     limit = bytes;
+  }
+
+  /**
+   * From now on, forward every request but hold back the answer on any connection that carried more
+   * than {@code bytes} to the server, until the proxy closes: a stalled S3 that took the part and
+   * never answers.
+   */
+  public void holdResponsesOnConnectionsCarrying(long bytes) {
+    holdLimit = bytes;
+  }
+
+  /** How many answers are being held back. */
+  public int held() {
+    return held.get();
   }
 
   /**
@@ -89,8 +105,10 @@ public final class FaultyProxy implements AutoCloseable {
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         open.add(client);
         open.add(upstream);
-        pump(client, upstream, true);
-        pump(upstream, client, false);
+        java.util.concurrent.atomic.AtomicLong carried =
+            new java.util.concurrent.atomic.AtomicLong();
+        pump(client, upstream, true, carried);
+        pump(upstream, client, false, carried);
       } catch (IOException e) {
         if (server.isClosed()) {
           return;
@@ -99,7 +117,8 @@ public final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, boolean toServer) {
+  private void pump(
+      Socket from, Socket to, boolean toServer, java.util.concurrent.atomic.AtomicLong carried) {
     Thread t =
         new Thread(
             () -> {
@@ -117,6 +136,11 @@ public final class FaultyProxy implements AutoCloseable {
                   }
                   if (toServer) {
                     this.toServer.addAndGet(n);
+                    carried.addAndGet(n);
+                  } else if (carried.get() > holdLimit) {
+                    held.incrementAndGet();
+                    holdUntilClosed();
+                    return;
                   }
                   out.write(buf, 0, n);
                 }
@@ -130,6 +154,17 @@ public final class FaultyProxy implements AutoCloseable {
             "faulty-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  private void holdUntilClosed() {
+    while (!server.isClosed()) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void reset(Socket s) {
