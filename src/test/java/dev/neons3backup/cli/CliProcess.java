@@ -20,7 +20,17 @@ final class CliProcess {
   private CliProcess() {}
 
   static Result run(Path workDir, Map<String, String> env, String... args) {
-    List<String> argv = new ArrayList<>();
+    return run(List.of(), workDir, env, args);
+  }
+
+  /** As another OS user ({@code runuser -u USER --}): root reads and writes anything. */
+  static Result runAs(String osUser, Path workDir, Map<String, String> env, String... args) {
+    return run(List.of("runuser", "-u", osUser, "--"), workDir, env, args);
+  }
+
+  private static Result run(
+      List<String> prefix, Path workDir, Map<String, String> env, String... args) {
+    List<String> argv = new ArrayList<>(prefix);
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.add("-jar");
     argv.add(
