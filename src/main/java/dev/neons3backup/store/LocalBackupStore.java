@@ -143,7 +143,9 @@ public final class LocalBackupStore implements BackupStore {
     if (e instanceof AccessDeniedException) {
       why = "permission denied";
       todo = "give the user running neon-s3-backup access to it, or use another --store";
-    } else if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+    } else if (e instanceof FileAlreadyExistsException
+        || e instanceof NotDirectoryException
+        || (e instanceof FileSystemException f && "Not a directory".equals(f.getReason()))) {
       why = "a file is in the way of a directory";
       todo = "move that file away, or use another --store";
     } else if (e instanceof FileSystemException f && f.getReason() != null) {
