@@ -3,6 +3,7 @@ package dev.neons3backup;
 import dev.neons3backup.compress.Compression;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
+import dev.neons3backup.config.TargetList;
 import dev.neons3backup.dump.ConnectionProbe;
 import dev.neons3backup.dump.PgInstallations;
 import dev.neons3backup.store.BackupStore;
@@ -76,6 +77,16 @@ public final class BackupService {
    */
   public BackupReport backup(
       List<DatabaseTarget> targets, Instant keyTime, Deadline deadline, LongConsumer progress) {
+    return backup(TargetList.of(targets), keyTime, deadline, progress);
+  }
+
+  /**
+   * As above, for a configured list where some entries were refused (a malformed URL): each of
+   * those gets a FAILED result with its reason, in its place, and the others are backed up.
+   */
+  public BackupReport backup(
+      TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
+    List<DatabaseTarget> targets = list.targets();
     BackupJob job = new BackupJob(store, pg, probe, compression, level, threads, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
@@ -99,7 +110,7 @@ public final class BackupService {
       for (Task task : tasks) {
         results.add(awaitWithin(task, keyTime, deadline, cancel));
       }
-      BackupReport report = new BackupReport(keyTime, results);
+      BackupReport report = new BackupReport(keyTime, inPlace(list.rejected(), results));
       LOG.info(report.summary());
       return report;
     } finally {
@@ -223,6 +234,29 @@ public final class BackupService {
     } catch (IOException e) {
       throw storage(e);
     }
+  }
+
+  /** The results of the backed-up entries with a FAILED result put in for each refused one. */
+  private static List<BackupResult> inPlace(
+      List<TargetList.Rejected> rejected, List<BackupResult> ran) {
+    List<BackupResult> all = new ArrayList<>(ran);
+    for (TargetList.Rejected r : rejected) {
+      try (var ctx = CloseableThreadContext.put("database", r.name())) {
+        LOG.error("backup failed: {}", r.reason());
+      }
+      all.add(
+          Math.min(r.position(), all.size()),
+          new BackupResult(
+              r.name(),
+              BackupResult.Status.FAILED,
+              "",
+              "",
+              r.reason(),
+              Duration.ZERO,
+              Optional.empty(),
+              ErrorCode.CONFIG));
+    }
+    return all;
   }
 
   private BackupException storage(IOException e) {

@@ -9,6 +9,7 @@ import dev.neons3backup.compress.Compression;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
+import dev.neons3backup.config.TargetList;
 import dev.neons3backup.config.Targets;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
@@ -108,7 +109,7 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(compression).map(Compression::parse),
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
-    List<DatabaseTarget> targets = targets(settings);
+    TargetList targets = targets(settings);
     CliContext ctx = CliContext.create(common, settings, spec);
     BackupReport report;
     CountDownLatch finished = new CountDownLatch(1);
@@ -150,7 +151,7 @@ final class BackupCommand implements Callable<Integer> {
     }
   }
 
-  private List<DatabaseTarget> targets(Settings settings) {
+  private TargetList targets(Settings settings) {
     if (source.secretId != null) {
       return SecretTargets.load(S3Clients.secrets(settings), source.secretId);
     }
@@ -173,7 +174,7 @@ final class BackupCommand implements Callable<Integer> {
       throw BackupException.config(
           "--name is required with --url or DATABASE_URL: it names the database's folder in the store.");
     }
-    return List.of(DatabaseTarget.of(name, url));
+    return TargetList.of(List.of(DatabaseTarget.of(name, url)));
   }
 
   private static void print(Output out, BackupReport report) {

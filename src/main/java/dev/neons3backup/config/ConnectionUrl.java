@@ -53,12 +53,9 @@ public final class ConnectionUrl {
     } else if (url.startsWith("postgres://")) {
       rest = url.substring("postgres://".length());
     } else {
-      int colon = url.indexOf(':');
-      String scheme = colon > 0 && colon < 20 ? url.substring(0, colon) : "none";
-      throw bad(
-          name,
-          "the url scheme is '" + scheme + "'; it must start with postgresql:// or postgres://");
+      throw badScheme(name, url);
     }
+    checkDelimiters(name, rest);
     String query = "";
     int q = rest.indexOf('?');
     if (q >= 0) {
@@ -73,7 +70,7 @@ public final class ConnectionUrl {
     }
     String user = "";
     String password = "";
-    int at = rest.lastIndexOf('@');
+    int at = rest.indexOf('@');
     if (at >= 0) {
       String userInfo = rest.substring(0, at);
       rest = rest.substring(at + 1);
@@ -85,6 +82,7 @@ public final class ConnectionUrl {
         user = decode(name, "user name", userInfo);
       }
     }
+    checkPorts(name, rest);
     String database = decode(name, "database name", path);
     List<Map.Entry<String, String>> params = new ArrayList<>();
     for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
@@ -92,21 +90,90 @@ public final class ConnectionUrl {
         continue;
       }
       int eq = pair.indexOf('=');
-      String key = decode(name, "query parameter", eq >= 0 ? pair.substring(0, eq) : pair);
-      String value = decode(name, "query parameter " + key, eq >= 0 ? pair.substring(eq + 1) : "");
+      if (eq <= 0) {
+        // libpq refuses such a parameter too; its text is not quoted: it may be a password's tail.
+        throw bad(name, "a query parameter in the url is not written key=value");
+      }
+      String key = decode(name, "query parameter", pair.substring(0, eq));
+      String value = decode(name, "query parameter " + key, pair.substring(eq + 1));
       if (key.equals("password")) {
         password = value;
       } else {
         params.add(Map.entry(key, value));
       }
     }
-    // libpq also takes the host as a parameter (postgresql:///db?host=/var/run/postgresql).
-    boolean hostParam = params.stream().anyMatch(e -> e.getKey().equals("host"));
-    if (rest.startsWith(":") || rest.startsWith(",") || (rest.isEmpty() && !hostParam)) {
-      throw bad(name, "the url has no host; write postgresql://user:password@host/dbname");
-    }
+    // An empty host is libpq's default (the local socket), or a host=… parameter names it.
     String scheme = url.startsWith("postgres://") ? "postgres" : "postgresql";
     return new ConnectionUrl(scheme, user, password, rest, database, params);
+  }
+
+  /**
+   * Refuses a URL whose user or password holds an unencoded {@code / ? # @}: libpq would end the
+   * authority early, take part of the password for a port or a database name, and print it in its
+   * error (and we would pass it in argv). The rule: the only unencoded '@' is the one that ends
+   * {@code user:password}, and no '#' comes before it. Nothing of the URL is quoted.
+   */
+  private static void checkDelimiters(String name, String rest) {
+    int end = indexOfAny(rest, "/?");
+    String authority = end < 0 ? rest : rest.substring(0, end);
+    String after = end < 0 ? "" : rest.substring(end);
+    int at = authority.lastIndexOf('@');
+    boolean ambiguous =
+        authority.indexOf('@') != at
+            || after.indexOf('@') >= 0
+            || (at >= 0 && authority.lastIndexOf('#', at) >= 0);
+    if (ambiguous) {
+      throw bad(name, UNENCODED);
+    }
+  }
+
+  private static final String UNENCODED =
+      "the url's password (or user) contains a character that must be percent-encoded: write"
+          + " / as %2F, ? as %3F, # as %23, @ as %40 (and % as %25); an '@' anywhere but before"
+          + " the host must be written %40";
+
+  /** Every port in the host list must be a number; a word there is usually a password's head. */
+  private static void checkPorts(String name, String hosts) {
+    for (String host : hosts.split(",", -1)) {
+      String port = "";
+      int close = host.lastIndexOf(']');
+      int colon = host.lastIndexOf(':');
+      if (host.startsWith("[") ? close >= 0 && colon > close : colon >= 0) {
+        port = host.substring(colon + 1);
+      }
+      if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw bad(
+            name,
+            "the url's port is not a number; if the password contains / ? # or @, write them as"
+                + " %2F %3F %23 %40");
+      }
+    }
+  }
+
+  private static int indexOfAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Names the scheme only when it is one ("mysql://"): text before a ':' may be a password. */
+  private static BackupException badScheme(String name, String url) {
+    int sep = url.indexOf("://");
+    String scheme = sep > 0 ? url.substring(0, sep) : "";
+    String shown =
+        scheme.matches("[A-Za-z][A-Za-z0-9+.-]{0,19}")
+            ? "the url scheme is '" + scheme + "'"
+            : "the url has no scheme";
+    return bad(name, shown + "; it must start with postgresql:// or postgres://");
+  }
+
+  /** True when the URL names no host: libpq then uses its default (PGHOST, else the socket). */
+  public boolean usesDefaultHost() {
+    boolean noHostName = hosts.isEmpty() || hosts.startsWith(":");
+    return noHostName && param("host").isEmpty() && param("hostaddr").isEmpty();
   }
 
   public String user() {

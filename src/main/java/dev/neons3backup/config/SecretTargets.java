@@ -2,7 +2,6 @@ package dev.neons3backup.config;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
-import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -12,7 +11,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 public final class SecretTargets {
   private SecretTargets() {}
 
-  public static List<DatabaseTarget> load(SecretsManagerClient client, String secretId) {
+  public static TargetList load(SecretsManagerClient client, String secretId) {
     if (secretId == null || secretId.isBlank()) {
       throw BackupException.config(
           "no secret is configured; set SECRET_NAME to the id of the secret listing the databases.");

@@ -1,35 +1,46 @@
 package dev.neons3backup.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.neons3backup.BackupException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the list of databases from the secret's JSON: {@code {"databases": [{"name": "…", "url":
  * "postgresql://…"}]}}. Every error names where it was found and never quotes a URL.
+ *
+ * <p>What refuses the whole list (nothing is backed up) and what fails one entry: the JSON itself
+ * (not JSON, a BOM, a key twice at any level, anything after the object), a missing or empty {@code
+ * databases} array, an entry that is not an object, and a name that is missing, unsafe or used
+ * twice refuse the list — names are what results, keys and retries are tied to. A missing or
+ * malformed URL fails that entry alone, with its reason, and the others are backed up.
  */
 public final class Targets {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+  private static final Set<String> KNOWN_KEYS = Set.of("databases", "name", "url");
+  private static final String SHAPE =
+      "it must look like {\"databases\": [{\"name\": \"my-db\", \"url\": \"postgresql://…\"}]}";
 
   private Targets() {}
 
   /** {@code source} says where the JSON came from ("secret 'x'"), for messages. */
-  public static List<DatabaseTarget> fromJson(String source, String json) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json == null ? "" : json);
-    } catch (IOException e) {
-      throw BackupException.config(
-          source
-              + " is not valid JSON; it must look like {\"databases\": [{\"name\": \"my-db\","
-              + " \"url\": \"postgresql://…\"}]}.");
-    }
-    JsonNode list = root == null ? null : root.get("databases");
+  public static TargetList fromJson(String source, String json) {
+    JsonNode list = root(source, json).get("databases");
     if (list == null || !list.isArray()) {
       throw BackupException.config(
           source + " has no \"databases\" array; it must look like {\"databases\": [...]}.");
@@ -39,19 +50,74 @@ public final class Targets {
           source + " lists no databases; add at least one {\"name\": …, \"url\": …}.");
     }
     List<DatabaseTarget> targets = new ArrayList<>();
+    List<TargetList.Rejected> rejected = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
-      DatabaseTarget target = entry(source, i, list.get(i));
-      if (!seen.add(target.name())) {
+      String name = name(source, i, list.get(i));
+      if (!seen.add(name)) {
         throw BackupException.config(
-            source + " lists database '" + target.name() + "' twice; names must be unique.");
+            source + " lists database '" + name + "' twice; names must be unique.");
       }
-      targets.add(target);
+      try {
+        targets.add(entry(source, name, list.get(i)));
+      } catch (BackupException e) {
+        rejected.add(new TargetList.Rejected(i, name, e.getMessage()));
+      }
     }
-    return List.copyOf(targets);
+    return new TargetList(targets, rejected);
   }
 
-  private static DatabaseTarget entry(String source, int index, JsonNode node) {
+  private static JsonNode root(String source, String json) {
+    String text = json == null ? "" : json;
+    if (text.startsWith("\uFEFF")) {
+      throw BackupException.config(
+          source
+              + " starts with a byte order mark (BOM, bytes EF BB BF); save it as UTF-8 without a"
+              + " BOM (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE).");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (IOException e) {
+      throw BackupException.config(source + problem(e));
+    }
+    if (root == null || !root.isObject()) {
+      throw BackupException.config(source + " is not a JSON object; " + SHAPE + ".");
+    }
+    return root;
+  }
+
+  /** What is wrong with the JSON, without quoting it: the text around an error may hold a URL. */
+  private static String problem(IOException e) {
+    String at = "";
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      at =
+          " (line "
+              + j.getLocation().getLineNr()
+              + ", column "
+              + j.getLocation().getColumnNr()
+              + ")";
+    }
+    String message = String.valueOf(e.getMessage());
+    Matcher duplicate = DUPLICATE.matcher(message);
+    if (duplicate.find()) {
+      String key =
+          KNOWN_KEYS.contains(duplicate.group(1)) ? "\"" + duplicate.group(1) + "\"" : "a key";
+      return " has "
+          + key
+          + " twice in one object"
+          + at
+          + "; each key may appear once: merge or remove one (nothing was backed up).";
+    }
+    if (message.startsWith("Trailing token")) {
+      return " has more after its JSON object"
+          + at
+          + "; it must hold exactly one object: merge the \"databases\" lists into one.";
+    }
+    return " is not valid JSON" + at + "; " + SHAPE + ".";
+  }
+
+  private static String name(String source, int index, JsonNode node) {
     String where = source + ", databases[" + index + "]";
     if (node == null || !node.isObject()) {
       throw BackupException.config(where + " is not an object with \"name\" and \"url\".");
@@ -61,11 +127,15 @@ public final class Targets {
       throw BackupException.config(where + " has no \"name\"; add one such as \"my-app-prod\".");
     }
     DatabaseTarget.checkName(name.asText());
+    return name.asText();
+  }
+
+  private static DatabaseTarget entry(String source, String name, JsonNode node) {
     JsonNode url = node.get("url");
     if (url == null || !url.isTextual() || url.asText().isBlank()) {
       throw BackupException.config(
-          "database '" + name.asText() + "' in " + source + " has no \"url\"; add its libpq URL.");
+          "database '" + name + "' in " + source + " has no \"url\"; add its libpq URL.");
     }
-    return DatabaseTarget.of(name.asText(), url.asText());
+    return DatabaseTarget.of(name, url.asText());
   }
 }

@@ -1,5 +1,8 @@
 package dev.neons3backup.dump;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Turns what libpq, psql and pg_dump print on failure into one line for the user: what went wrong
  * and what to do. The password is removed from anything shown, whatever printed it.
@@ -14,12 +17,18 @@ public final class Failures {
     return scrub(text, password);
   }
 
-  /** Removes every occurrence of {@code secret} from {@code text}. */
+  /**
+   * Removes every occurrence of {@code secret} from {@code text}, as written and as a URL would
+   * percent-encode it (a tool may echo either form).
+   */
   public static String scrub(String text, String secret) {
     if (secret == null || secret.isEmpty()) {
       return text;
     }
-    return text.replace(secret, "****");
+    String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    return text.replace(secret, "****")
+        .replace(form, "****")
+        .replace(form.replace("+", "%20"), "****");
   }
 
   private static String firstErrorLine(String stderr) {

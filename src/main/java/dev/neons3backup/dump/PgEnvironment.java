@@ -10,7 +10,11 @@ final class PgEnvironment {
   static void apply(ProcessBuilder pb, ConnectionUrl url) {
     Map<String, String> env = pb.environment();
     // Inherited libpq variables would silently change where we connect or how; the URL decides.
-    env.keySet().removeIf(k -> k.startsWith("PG"));
+    // A URL without a host means libpq's default host, which PGHOST and PGPORT choose: keep them.
+    boolean keepHost = url.usesDefaultHost();
+    env.keySet()
+        .removeIf(
+            k -> k.startsWith("PG") && !(keepHost && (k.equals("PGHOST") || k.equals("PGPORT"))));
     if (!url.password().isEmpty()) {
       env.put("PGPASSWORD", url.password());
     }

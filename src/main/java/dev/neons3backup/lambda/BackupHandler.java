@@ -8,6 +8,7 @@ import dev.neons3backup.BackupResult;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.Deadline;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.TargetList;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -43,7 +44,12 @@ public final class BackupHandler
   /** Used by tests and other entry points: real clients, pointed wherever they like. */
   public BackupHandler(
       BackupService service, Supplier<List<DatabaseTarget>> targets, EmbeddedMetrics metrics) {
-    Wiring w = new Wiring(service, targets, metrics, Clock.systemUTC());
+    this(service, (TargetSource) () -> TargetList.of(targets.get()), metrics);
+  }
+
+  /** As above, with entries that may have been refused one by one (as a secret's are). */
+  public BackupHandler(BackupService service, TargetSource targets, EmbeddedMetrics metrics) {
+    Wiring w = new Wiring(service, targets::load, metrics, Clock.systemUTC());
     this.wiring = () -> w;
   }
 
@@ -65,6 +71,12 @@ public final class BackupHandler
     }
   }
 
+  /** Where the databases come from, read at each invocation (the secret may have changed). */
+  @FunctionalInterface
+  public interface TargetSource {
+    TargetList load();
+  }
+
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     String requestId = context == null ? "" : context.getAwsRequestId();
@@ -83,10 +95,10 @@ public final class BackupHandler
   private Map<String, Object> backup(Map<String, Object> event, Context context) {
     Wiring w = wiring();
     Instant keyTime = keyTime(event, w.clock());
-    List<DatabaseTarget> targets = w.targets().get();
+    TargetList targets = w.targets().get();
     LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
     Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
-    BackupReport report = w.service().backup(targets, keyTime, deadline);
+    BackupReport report = w.service().backup(targets, keyTime, deadline, n -> {});
     w.metrics().emit(report);
     if (!report.ok()) {
       throw new BackupException(dev.neons3backup.ErrorCode.DATABASE, report.failureMessage());

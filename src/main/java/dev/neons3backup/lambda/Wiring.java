@@ -2,24 +2,20 @@ package dev.neons3backup.lambda;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupService;
-import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
+import dev.neons3backup.config.TargetList;
 import dev.neons3backup.dump.PgInstallations;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import dev.neons3backup.store.UploadPool;
 import java.time.Clock;
-import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The parts of the function, built from the environment once per container. */
 record Wiring(
-    BackupService service,
-    Supplier<List<DatabaseTarget>> targets,
-    EmbeddedMetrics metrics,
-    Clock clock) {
+    BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
 
   static Wiring fromEnvironment() {
     Settings settings = Settings.fromEnvironment();

@@ -4,10 +4,14 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -38,11 +42,19 @@ public final class LocalBackupStore implements BackupStore {
   @Override
   public ObjectSink create(String key, String contentType) throws IOException {
     Path target = path(key);
-    Files.createDirectories(target.getParent());
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw failure("create the directory", target.getParent(), e);
+    }
     Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
-    FileChannel channel =
-        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new FileSink(key, target, temp, channel);
+    try {
+      FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return new FileSink(key, target, temp, channel);
+    } catch (IOException e) {
+      throw failure("write a file in", target.getParent(), e);
+    }
   }
 
   @Override
@@ -57,19 +69,34 @@ public final class LocalBackupStore implements BackupStore {
     }
   }
 
+  /**
+   * Every file under the store whose key starts with {@code prefix}. A store directory that does
+   * not exist yet holds nothing (a fresh {@code file:./backups}); one that is a file, or a part
+   * that cannot be read, is an error naming the path. A linked store directory is followed.
+   */
   @Override
   public List<String> list(String prefix) throws IOException {
-    if (!Files.isDirectory(root)) {
+    if (!Files.exists(root)) {
       return List.of();
     }
+    if (!Files.isDirectory(root)) {
+      throw new IOException(
+          "cannot list " + root + ": it is a file, not a directory; point --store at a directory");
+    }
+    // Walking the real path follows a symbolic link to the store; keys stay relative to it.
+    Path real = root.toRealPath();
     List<String> keys = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
+    try (Stream<Path> files = Files.walk(real)) {
       files
           .filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
-          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .map(p -> real.relativize(p).toString().replace('\\', '/'))
           .filter(k -> k.startsWith(prefix))
           .forEach(keys::add);
+    } catch (UncheckedIOException e) {
+      throw failure("read the directory", e.getCause());
+    } catch (IOException e) {
+      throw failure("read the directory", e);
     }
     return keys;
   }
@@ -80,18 +107,56 @@ public final class LocalBackupStore implements BackupStore {
       return Files.newInputStream(path(key));
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException(describe(key));
+    } catch (IOException e) {
+      throw failure("read", path(key), e);
     }
   }
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(path(key));
+    try {
+      Files.deleteIfExists(path(key));
+    } catch (IOException e) {
+      throw failure("delete", path(key), e);
+    }
   }
 
+  /** The file of {@code key}; the store's directory itself for the empty key. */
   @Override
   public String describe(String key) {
     // The empty key names the store itself, as in messages about the whole store.
     return key.isEmpty() ? root.toString() : path(key).toString();
+  }
+
+  private static IOException failure(String operation, IOException e) {
+    Path path =
+        Path.of(e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : "?");
+    return failure(operation, path, e);
+  }
+
+  /**
+   * One line: what could not be done to which path, why, and what to do — {@code
+   * AccessDeniedException}'s own message is only the path.
+   */
+  private static IOException failure(String operation, Path path, IOException e) {
+    String why;
+    String todo;
+    if (e instanceof AccessDeniedException) {
+      why = "permission denied";
+      todo = "give the user running neon-s3-backup access to it, or use another --store";
+    } else if (e instanceof FileAlreadyExistsException
+        || e instanceof NotDirectoryException
+        || (e instanceof FileSystemException f && "Not a directory".equals(f.getReason()))) {
+      why = "a file is in the way of a directory";
+      todo = "move that file away, or use another --store";
+    } else if (e instanceof FileSystemException f && f.getReason() != null) {
+      why = f.getReason();
+      todo = "fix the file system (space, read-only mount, permissions), or use another --store";
+    } else {
+      why = String.valueOf(e.getMessage());
+      todo = "check the store directory (free space, permissions), or use another --store";
+    }
+    return new IOException("cannot " + operation + " " + path + " (" + why + "): " + todo, e);
   }
 
   private Path path(String key) {
@@ -121,7 +186,11 @@ public final class LocalBackupStore implements BackupStore {
               new java.io.FilterOutputStream(raw) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                  out.write(b, off, len);
+                  try {
+                    out.write(b, off, len);
+                  } catch (IOException e) {
+                    throw failure("write", temp, e);
+                  }
                   size += len;
                 }
 
@@ -147,6 +216,8 @@ public final class LocalBackupStore implements BackupStore {
         Files.createLink(target, temp);
       } catch (FileAlreadyExistsException e) {
         throw new AlreadyExistsException(key);
+      } catch (IOException e) {
+        throw failure("write", target, e);
       } finally {
         Files.deleteIfExists(temp);
       }

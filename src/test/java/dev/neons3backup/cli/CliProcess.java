@@ -20,7 +20,18 @@ final class CliProcess {
   private CliProcess() {}
 
   static Result run(Path workDir, Map<String, String> env, String... args) {
-    List<String> argv = argv(args);
+    return run(List.of(), workDir, env, args);
+  }
+
+  /** As another OS user ({@code runuser -u USER --}): root reads and writes anything. */
+  static Result runAs(String osUser, Path workDir, Map<String, String> env, String... args) {
+    return run(List.of("runuser", "-u", osUser, "--"), workDir, env, args);
+  }
+
+  private static Result run(
+      List<String> prefix, Path workDir, Map<String, String> env, String... args) {
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(argv(args));
     ProcessBuilder pb = builder(workDir, env, argv);
     try {
       Process p = pb.start();

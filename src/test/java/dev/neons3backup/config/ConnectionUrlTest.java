@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.testing.TestEnv;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 class ConnectionUrlTest {
   @Test
@@ -83,11 +87,94 @@ class ConnectionUrlTest {
   }
 
   @Test
-  void refusesAUrlWithoutHost() {
-    assertThatThrownBy(() -> ConnectionUrl.parse("my-db", "postgresql://u:secretpw@/d"))
-        .hasMessageContaining("my-db")
-        .hasMessageContaining("no host")
-        .hasMessageNotContaining("secretpw");
+  void acceptsLibpqsDefaultHostLikeLibpq() {
+    for (String url :
+        List.of(
+            "postgresql:///d",
+            "postgresql://u:secretpw@/d",
+            "postgresql://u@/d",
+            "postgresql://",
+            "postgres://:5433/d")) {
+      ConnectionUrl parsed = ConnectionUrl.parse("my-db", url);
+      assertThat(parsed.usesDefaultHost()).as(url).isTrue();
+      assertThat(parsed.withoutPassword()).as(url).doesNotContain("secretpw");
+    }
+    assertThat(ConnectionUrl.parse("d", "postgresql://u@/d").withoutPassword())
+        .startsWith("postgresql://u@/d?");
+    assertThat(ConnectionUrl.parse("d", "postgresql:///d?host=/run/pg").usesDefaultHost())
+        .isFalse();
+    assertThat(ConnectionUrl.parse("d", "postgresql://h/d").usesDefaultHost()).isFalse();
+  }
+
+  /** Passwords with the characters that end a URL's user info early, written unencoded. */
+  static final List<String> ODD_PASSWORDS =
+      List.of(
+          "Xk9m/Q2wZ",
+          "ab?cdEFGH",
+          "Zz#9qWeRt",
+          "p@ssWORD1",
+          "1234/abcd",
+          "9876?wxyz=qrst",
+          "a@b/c@dfgh",
+          "ab#cd?ef/gh@ijkl",
+          "/leadingSLASH",
+          "endsWithAT@",
+          "Kq8:mm/Np7");
+
+  @ParameterizedTest
+  @FieldSource("ODD_PASSWORDS")
+  void refusesAnUnencodedDelimiterInThePasswordWithoutQuotingAnyOfIt(String password) {
+    for (String url :
+        List.of(
+            "postgresql://app_user:" + password + "@ep-x.aws.neon.tech/neondb?sslmode=require",
+            "postgres://app_user:" + password + "@10.0.0.7:6543/shop",
+            "postgresql://app_user:" + password + "@h1:5432,h2:5433/d?options=-c%20x%3D1")) {
+      assertThatThrownBy(() -> ConnectionUrl.parse("billing", url))
+          .as(url)
+          .isInstanceOf(BackupException.class)
+          .hasMessageStartingWith("database 'billing': ")
+          .hasMessageContaining("write / as %2F, ? as %3F, # as %23, @ as %40")
+          .satisfies(e -> assertNoFragment(e.getMessage(), password))
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("ODD_PASSWORDS")
+  void anEncodedOddPasswordReachesOnlyThePasswordNeverTheArgvUrl(String password) {
+    String url =
+        "postgresql://app_user:"
+            + TestEnv.percentEncode(password)
+            + "@ep-x.aws.neon.tech/neondb?sslmode=require";
+    ConnectionUrl parsed = ConnectionUrl.parse("billing", url);
+    assertThat(parsed.password()).isEqualTo(password);
+    assertThat(parsed.user()).isEqualTo("app_user");
+    assertThat(parsed.database()).isEqualTo("neondb");
+    assertNoFragment(parsed.withoutPassword(), password);
+    assertNoFragment(parsed.toString(), password);
+  }
+
+  @Test
+  void aWordWhereThePortGoesIsRefusedWithoutQuotingIt() {
+    assertThatThrownBy(() -> ConnectionUrl.parse("x", "postgresql://app_user:Xk9mQ2wZ"))
+        .hasMessageContaining("port is not a number")
+        .satisfies(e -> assertNoFragment(e.getMessage(), "Xk9mQ2wZ"));
+    assertThat(ConnectionUrl.parse("x", "postgresql://u@[::1]:5432,h:7/d").hosts())
+        .isEqualTo("[::1]:5432,h:7");
+  }
+
+  @Test
+  void aSchemeIsNamedOnlyWhenItIsOne() {
+    assertThatThrownBy(() -> ConnectionUrl.parse("x", "Xk9m:Q2wZsecret@h/d"))
+        .hasMessageContaining("no scheme")
+        .hasMessageNotContaining("Xk9m");
+  }
+
+  /** No run of 4 characters of {@code secret} appears in {@code text}. */
+  static void assertNoFragment(String text, String secret) {
+    for (int i = 0; i + 4 <= secret.length(); i++) {
+      assertThat(text).as("fragment of the password").doesNotContain(secret.substring(i, i + 4));
+    }
   }
 
   @Test

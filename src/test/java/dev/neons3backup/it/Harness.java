@@ -3,7 +3,6 @@ package dev.neons3backup.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupService;
-import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.dump.PgInstallations;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -124,7 +122,7 @@ final class Harness {
   }
 
   BackupHandler handler(BackupService service) {
-    Supplier<List<DatabaseTarget>> targets = () -> SecretTargets.load(SECRETS.client(), secretId);
+    BackupHandler.TargetSource targets = () -> SecretTargets.load(SECRETS.client(), secretId);
     EmbeddedMetrics metrics =
         new EmbeddedMetrics(
             "NeonS3Backup",

@@ -101,6 +101,11 @@ public final class PostgresCluster {
     return binDir;
   }
 
+  /** The directory holding the server's Unix socket ({@code .s.PGSQL.PORT}). */
+  public Path socketDir() {
+    return baseDir;
+  }
+
   public String superPassword() {
     return SUPERUSER_PASSWORD;
   }
@@ -216,7 +221,8 @@ public final class PostgresCluster {
                 SUPERUSER,
                 "--pwfile=" + pwFile,
                 "--auth-host=scram-sha-256",
-                "--auth-local=peer",
+                // Password over the socket too, so tests can connect through it as any role.
+                "--auth-local=scram-sha-256",
                 "-E",
                 "UTF8",
                 "--locale=C",
