@@ -2,7 +2,6 @@ package dev.neons3backup;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Undoes a restore that cannot finish, also when the JVM is stopped by SIGINT or SIGTERM: a
@@ -18,7 +17,8 @@ final class RestoreGuard implements AutoCloseable {
 
   private final Runnable cleanup;
   private final Thread hook;
-  private final AtomicBoolean cleaned = new AtomicBoolean();
+  private final Object cleaning = new Object();
+  private boolean cleaned;
   private Process psql;
   private boolean cancelled;
   private boolean done;
@@ -62,15 +62,21 @@ final class RestoreGuard implements AutoCloseable {
     return true;
   }
 
-  /** Undoes the restore (once, whoever asks first): the restore failed. */
+  /**
+   * Undoes the restore: the restore failed. Runs the clean-up once, whoever asks first; a second
+   * caller waits until it is over (the shutdown hook must not let the JVM halt halfway through).
+   */
   void abort() {
     synchronized (this) {
       if (done) {
         return;
       }
     }
-    if (cleaned.compareAndSet(false, true)) {
-      cleanup.run();
+    synchronized (cleaning) {
+      if (!cleaned) {
+        cleaned = true;
+        cleanup.run();
+      }
     }
   }
 
