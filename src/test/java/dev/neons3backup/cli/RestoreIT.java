@@ -56,7 +56,8 @@ class RestoreIT {
     PG.createDatabase(big);
     PG.psql(
         big,
-        "CREATE TABLE a_rows AS SELECT g AS id, md5(g::text) AS body, g * 2 AS n"
+        // One text column: input cut anywhere in a row still is a valid (shorter) row.
+        "CREATE TABLE a_rows AS SELECT md5(g::text) || md5((-g)::text) AS body"
             + " FROM generate_series(1, 3000000) g;");
   }
 
@@ -91,12 +92,12 @@ class RestoreIT {
     cut(object);
     String target = emptyDatabase();
     Result r = cli("restore", "--name", "shop", "--target-url", PG.url(target));
+    assertThat(tables(target)).as(r.all()).isZero();
     assertThat(r.exit()).as(r.all()).isEqualTo(4);
     assertOneLine(r.err())
         .contains("reading the backup failed")
         .contains("nothing was committed")
         .contains("run verify");
-    assertThat(tables(target)).isZero();
   }
 
   @ParameterizedTest
@@ -107,9 +108,9 @@ class RestoreIT {
     String target = "rst_new_" + suffix();
     Result r =
         cli("restore", "--name", "shop", "--target-url", PG.url(target), "--create-database");
+    assertThat(databasesNamedLike(target)).as(r.all()).isEmpty();
     assertThat(r.exit()).as(r.all()).isEqualTo(4);
     assertOneLine(r.err()).contains("reading the backup failed").contains("no database '" + target);
-    assertThat(databasesNamedLike(target)).isEmpty();
   }
 
   @ParameterizedTest
