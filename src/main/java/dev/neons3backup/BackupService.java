@@ -216,12 +216,7 @@ public final class BackupService {
       boolean createDatabase,
       boolean force,
       LongConsumer progress) {
-    try {
-      return new Restorer(store, pg, probe)
-          .restore(backup, target, createDatabase, force, progress);
-    } catch (IOException e) {
-      throw storage(e);
-    }
+    return new Restorer(store, pg, probe).restore(backup, target, createDatabase, force, progress);
   }
 
   /** Plans (and with {@code confirm} carries out) a retention policy over the store. */

@@ -1,31 +1,36 @@
 package dev.neons3backup;
 
-import dev.neons3backup.config.ConnectionUrl;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.dump.ConnectionProbe;
-import dev.neons3backup.dump.Failures;
 import dev.neons3backup.dump.PgBinary;
 import dev.neons3backup.dump.PgInstallations;
-import dev.neons3backup.dump.PgProcesses;
-import dev.neons3backup.dump.StderrTail;
 import dev.neons3backup.store.BackupStore;
-import dev.neons3backup.store.ReadAhead;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
- * Streams a stored backup through decompression into {@code psql} (one transaction, stopping at the
- * first error), with no temporary file, then counts the restored tables' rows.
+ * Restores a stored backup, all or nothing, then counts the restored tables' rows.
+ *
+ * <p>Into an existing database: one transaction, committed only once the whole backup was read and
+ * ended with pg_dump's trailer (see {@link DumpLoader}). With {@code --create-database}: into a new
+ * database under a temporary name, without one big transaction (so that a schema of thousands of
+ * tables needs no more locks than the server's defaults allow), renamed to the target name only
+ * when complete and dropped otherwise.
  */
 final class Restorer {
+  private static final Logger LOG = LogManager.getLogger(Restorer.class);
+
   /** A name as pg_dump writes it in COPY: schema.table, each part plain or double-quoted. */
   private static final Pattern QUALIFIED =
       Pattern.compile(
@@ -35,6 +40,12 @@ final class Restorer {
       "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid ="
           + " c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN"
           + " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+
+  /** Tables counted per statement: each statement is its own transaction, with few locks. */
+  private static final int COUNT_BATCH = 200;
+
+  static final String TEMPORARY_INFIX = "_restoring_";
+  private static final int MAX_IDENTIFIER_BYTES = 63;
 
   private final BackupStore store;
   private final PgInstallations pg;
@@ -51,62 +62,127 @@ final class Restorer {
       DatabaseTarget target,
       boolean createDatabase,
       boolean force,
-      LongConsumer progress)
-      throws IOException {
-    if (createDatabase) {
-      createDatabase(target);
-    }
-    int version = probe.serverVersionNum(target, pg.newest(), () -> false);
-    PgBinary psql = pg.forServer(target.name(), version / 10_000);
+      LongConsumer progress) {
+    return createDatabase
+        ? restoreAsNewDatabase(entry, target, progress)
+        : restoreInto(entry, target, force, progress);
+  }
+
+  private RestoreReport restoreInto(
+      BackupEntry entry, DatabaseTarget target, boolean force, LongConsumer progress) {
+    PgBinary psql = psqlFor(target);
     if (!force) {
-      long tables = Long.parseLong(query(psql, target.url(), target.name(), USER_TABLES).trim());
-      if (tables > 0) {
-        throw new BackupException(
-            ErrorCode.CONFIG,
-            "database '"
-                + target.name()
-                + "' already has "
-                + tables
-                + " tables or views; restore into an empty database (--create-database makes one)"
-                + " or pass --force.");
-      }
+      requireEmpty(target, psql);
     }
-    load(entry, target, psql, progress);
+    String kept = "nothing was committed; database '" + target.url().database() + "' is as it was";
+    try (RestoreGuard guard = RestoreGuard.install(() -> {})) {
+      new DumpLoader(store, psql, guard).load(entry, target, true, kept, progress);
+    }
     return compareRows(entry, target, psql);
   }
 
-  private void load(BackupEntry entry, DatabaseTarget target, PgBinary psql, LongConsumer progress)
-      throws IOException {
-    Process p =
-        PgProcesses.psql(psql, target.url(), List.of("--single-transaction", "--output=/dev/null"));
-    StderrTail stderr = StderrTail.start(p, line -> {}, "psql-" + target.name());
-    Thread drain = drain(p.getInputStream());
-    IOException writeFailure = null;
-    try (InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20);
-        InputStream plain = entry.compression().decompress(new Counting(raw, progress));
-        OutputStream sql = p.getOutputStream()) {
-      plain.transferTo(sql);
-    } catch (IOException e) {
-      writeFailure = e;
+  private RestoreReport restoreAsNewDatabase(
+      BackupEntry entry, DatabaseTarget target, LongConsumer progress) {
+    String name = target.url().database();
+    if (name.isEmpty()) {
+      throw BackupException.config("--create-database needs a database name in --target-url.");
     }
-    int exit = waitFor(p);
-    joinQuietly(drain);
-    if (exit != 0) {
+    DatabaseTarget admin = new DatabaseTarget(target.name(), target.url().withDatabase("postgres"));
+    int version = probe.serverVersionNum(admin, pg.newest(), () -> false);
+    PgBinary psql = pg.forServer(target.name(), version / 10_000);
+    requireAbsent(admin, psql, name);
+    String temporary = temporaryName(name, HexFormat.of().formatHex(randomBytes(4)));
+    catalog(admin, psql, "CREATE DATABASE " + ident(temporary));
+    DatabaseTarget staging =
+        new DatabaseTarget(target.name(), target.url().withDatabase(temporary));
+    String kept = "the partial copy was dropped; no database '" + name + "' was created";
+    try (RestoreGuard guard = RestoreGuard.install(() -> drop(admin, psql, temporary, version))) {
+      try {
+        new DumpLoader(store, psql, guard).load(entry, staging, false, kept, progress);
+        rename(admin, psql, guard, temporary, name);
+      } catch (RuntimeException e) {
+        guard.abort();
+        throw e;
+      }
+    }
+    return compareRows(entry, target, psql);
+  }
+
+  private void rename(
+      DatabaseTarget admin, PgBinary psql, RestoreGuard guard, String temporary, String name) {
+    String sql = "ALTER DATABASE " + ident(temporary) + " RENAME TO " + ident(name);
+    boolean renamed;
+    try {
+      renamed = guard.finish(() -> catalog(admin, psql, sql));
+    } catch (IOException e) {
+      throw new IllegalStateException("renaming does no I/O of its own", e);
+    } catch (BackupException e) {
+      throw new BackupException(
+          e.code(),
+          e.getMessage()
+              + "; the restored copy was dropped and no database '"
+              + name
+              + "' was created by this restore");
+    }
+    if (!renamed) {
       throw new BackupException(
           ErrorCode.DATABASE,
-          Failures.describe(target.name(), stderr.text(), target.url().password())
-              + " (psql exited with code "
-              + exit
-              + "; the restore was rolled back)");
+          "database '" + admin.name() + "': the restore was interrupted; no database created");
     }
-    if (writeFailure != null) {
+  }
+
+  /** {@code <target>_restoring_<hex>}, the target cut (whole characters) to fit in 63 bytes. */
+  static String temporaryName(String target, String hex) {
+    int room = MAX_IDENTIFIER_BYTES - TEMPORARY_INFIX.length() - hex.length();
+    StringBuilder kept = new StringBuilder();
+    int bytes = 0;
+    for (int cp : target.codePoints().toArray()) {
+      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + size > room) {
+        break;
+      }
+      kept.appendCodePoint(cp);
+      bytes += size;
+    }
+    return kept + TEMPORARY_INFIX + hex;
+  }
+
+  private void drop(DatabaseTarget admin, PgBinary psql, String temporary, int version) {
+    String force = version >= 130_000 ? " WITH (FORCE)" : "";
+    try {
+      catalog(admin, psql, "DROP DATABASE IF EXISTS " + ident(temporary) + force);
+    } catch (RuntimeException e) {
+      // The failure that led here is what the caller reports; README says how to drop a leftover.
+      LOG.warn("could not drop the partial copy '{}': {}", temporary, e.getMessage());
+    }
+  }
+
+  private PgBinary psqlFor(DatabaseTarget target) {
+    int version = probe.serverVersionNum(target, pg.newest(), () -> false);
+    return pg.forServer(target.name(), version / 10_000);
+  }
+
+  private static void requireEmpty(DatabaseTarget target, PgBinary psql) {
+    long tables = Long.parseLong(catalog(target, psql, USER_TABLES).trim());
+    if (tables > 0) {
       throw new BackupException(
-          ErrorCode.STORAGE,
+          ErrorCode.CONFIG,
           "database '"
               + target.name()
-              + "': reading the backup failed ("
-              + writeFailure.getMessage()
-              + "); run verify on it");
+              + "' already has "
+              + tables
+              + " tables or views; restore into an empty database (--create-database makes one)"
+              + " or pass --force.");
+    }
+  }
+
+  private static void requireAbsent(DatabaseTarget admin, PgBinary psql, String name) {
+    String sql = "SELECT count(*) FROM pg_database WHERE datname = " + literal(name);
+    if (!catalog(admin, psql, sql).trim().equals("0")) {
+      throw BackupException.config(
+          "database '"
+              + name
+              + "' already exists; drop it first or restore without --create-database.");
     }
   }
 
@@ -116,25 +192,7 @@ final class Restorer {
       return new RestoreReport(entry, where, 0, 0, false, List.of());
     }
     Map<String, Long> recorded = entry.manifest().get().tables();
-    List<String> parts = new ArrayList<>();
-    for (String table : recorded.keySet()) {
-      if (!QUALIFIED.matcher(table).matches()) {
-        throw new BackupException(
-            ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
-      }
-      String literal = "'" + table.replace("'", "''") + "'";
-      parts.add("SELECT " + literal + ", count(*) FROM " + table);
-    }
-    Map<String, Long> actual = new HashMap<>();
-    if (!parts.isEmpty()) {
-      String out = query(psql, target.url(), target.name(), String.join(" UNION ALL ", parts));
-      for (String line : out.split("\n")) {
-        int bar = line.lastIndexOf('|');
-        if (bar > 0) {
-          actual.put(line.substring(0, bar), Long.parseLong(line.substring(bar + 1).trim()));
-        }
-      }
-    }
+    Map<String, Long> actual = countRows(target, psql, List.copyOf(recorded.keySet()));
     List<String> mismatches = new ArrayList<>();
     long rows = 0;
     for (var e : recorded.entrySet()) {
@@ -147,99 +205,53 @@ final class Restorer {
     return new RestoreReport(entry, where, recorded.size(), rows, true, mismatches);
   }
 
-  private void createDatabase(DatabaseTarget target) {
-    String name = target.url().database();
-    if (name.isEmpty()) {
-      throw BackupException.config("--create-database needs a database name in --target-url.");
-    }
-    ConnectionUrl maintenance = target.url().withDatabase("postgres");
-    DatabaseTarget admin = new DatabaseTarget(target.name(), maintenance);
-    int version = probe.serverVersionNum(admin, pg.newest(), () -> false);
-    PgBinary psql = pg.forServer(target.name(), version / 10_000);
-    String exists =
-        query(
-            psql,
-            maintenance,
-            target.name(),
-            "SELECT count(*) FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'");
-    if (!exists.trim().equals("0")) {
-      throw BackupException.config(
-          "database '"
-              + name
-              + "' already exists; drop it first or restore without --create-database.");
-    }
-    query(
-        psql, maintenance, target.name(), "CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
-  }
-
-  /** Runs one SQL command through psql and returns its unaligned, tuples-only output. */
-  static String query(PgBinary psql, ConnectionUrl url, String name, String sql) {
-    try {
-      Process p =
-          PgProcesses.psql(psql, url, List.of("--no-align", "--tuples-only", "--command", sql));
-      p.getOutputStream().close();
-      StderrTail stderr = StderrTail.start(p, line -> {}, "psql-" + name);
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (waitFor(p) != 0) {
-        throw new BackupException(
-            ErrorCode.DATABASE, Failures.describe(name, stderr.text(), url.password()));
+  /**
+   * Counts each table's own rows ({@code FROM ONLY}: a dump's COPY holds a parent's own rows, its
+   * children are dumped apart), in batches fed to psql on stdin.
+   */
+  private static Map<String, Long> countRows(
+      DatabaseTarget target, PgBinary psql, List<String> tables) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
+      List<String> parts = new ArrayList<>();
+      for (String table : tables.subList(i, Math.min(i + COUNT_BATCH, tables.size()))) {
+        if (!QUALIFIED.matcher(table).matches()) {
+          throw new BackupException(
+              ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
+        }
+        parts.add("SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
       }
-      return out;
-    } catch (IOException e) {
-      throw new BackupException(ErrorCode.DATABASE, "database '" + name + "': " + e.getMessage());
+      sql.append(String.join(" UNION ALL ", parts)).append(";\n");
     }
-  }
-
-  private static int waitFor(Process p) {
-    try {
-      return p.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      return -1;
+    Map<String, Long> actual = new HashMap<>();
+    if (tables.isEmpty()) {
+      return actual;
     }
-  }
-
-  private static Thread drain(InputStream in) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (in) {
-                in.transferTo(OutputStream.nullOutputStream());
-              } catch (IOException e) {
-                // psql is gone.
-              }
-            },
-            "psql-stdout");
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  private static void joinQuietly(Thread t) {
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Reports the stored bytes read, for progress. */
-  private static final class Counting extends java.io.FilterInputStream {
-    private final LongConsumer progress;
-
-    Counting(InputStream in, LongConsumer progress) {
-      super(in);
-      this.progress = progress;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        progress.accept(n);
+    String out = Psql.query(psql, target.url(), target.name(), sql.toString(), Duration.ZERO);
+    for (String line : out.split("\n")) {
+      int bar = line.lastIndexOf('|');
+      if (bar > 0) {
+        actual.put(line.substring(0, bar), Long.parseLong(line.substring(bar + 1).trim()));
       }
-      return n;
     }
+    return actual;
+  }
+
+  private static String catalog(DatabaseTarget target, PgBinary psql, String sql) {
+    return Psql.query(psql, target.url(), target.name(), sql, Psql.CATALOG_LIMIT);
+  }
+
+  private static String ident(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
   }
 }

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "restore",
     description =
-        "Restore a backup into a database: streamed into psql, one transaction, stops at the"
-            + " first error; then compares row counts with those recorded at backup time.")
+        "Restore a backup into a database, all or nothing: streamed into psql, stops at the first"
+            + " error, committed only when the whole backup was read to its trailer; then compares"
+            + " row counts with those recorded at backup time.")
 final class RestoreCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -48,7 +49,11 @@ final class RestoreCommand implements Callable<Integer> {
       description = "libpq URL of the database to restore into")
   String targetUrl;
 
-  @Option(names = "--create-database", description = "create the target database first")
+  @Option(
+      names = "--create-database",
+      description =
+          "create the target database: restored under a temporary name without one big"
+              + " transaction, renamed when complete, dropped on failure")
   boolean createDatabase;
 
   @Option(names = "--force", description = "restore even into a database that already has tables")

@@ -138,6 +138,13 @@ public final class DumpScanner {
     return total;
   }
 
+  /**
+   * Whether the stream so far stops inside a COPY block, before the line {@code \.} that ends it.
+   */
+  public boolean inCopy() {
+    return copyTable != null;
+  }
+
   /** Rows per table, {@code schema.table} as written in the dump, in dump order. */
   public Map<String, Long> rowCounts() {
     return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));

@@ -11,7 +11,7 @@ public final class Failures {
   private Failures() {}
 
   public static String describe(String database, String stderr, String password) {
-    String line = firstErrorLine(stderr);
+    String line = firstErrorLine(stderr) + serverHint(stderr);
     String hint = hint(stderr);
     String text = "database '" + database + "': " + line + (hint.isEmpty() ? "" : " — " + hint);
     return scrub(text, password);
@@ -40,6 +40,25 @@ public final class Failures {
     }
     String trimmed = stderr.trim();
     return trimmed.isEmpty() ? "the command failed without a message" : clean(trimmed);
+  }
+
+  /**
+   * PostgreSQL's own HINT for the first error, when it gave one ("You might need to increase
+   * max_locks_per_transaction."): it often says exactly what to do, so it is kept.
+   */
+  private static String serverHint(String stderr) {
+    boolean afterError = false;
+    for (String part : stderr.split(" \\| ")) {
+      String p = part.trim();
+      if (!afterError) {
+        afterError = p.contains("FATAL") || p.contains("error:") || p.contains("ERROR");
+      } else if (p.startsWith("HINT:")) {
+        return " (" + clean(p.replaceAll("\\s+", " ")) + ")";
+      } else if (!p.startsWith("DETAIL:") && !p.startsWith("CONTEXT:")) {
+        return "";
+      }
+    }
+    return "";
   }
 
   private static String clean(String line) {

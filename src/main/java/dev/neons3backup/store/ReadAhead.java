@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import software.amazon.awssdk.http.Abortable;
 
 /**
  * Reads a stream ahead on its own thread, a few chunks at most, so that fetching a stored object
@@ -87,11 +88,18 @@ public final class ReadAhead extends InputStream {
     return n;
   }
 
+  /**
+   * Stops reading. A source not read to its end is aborted when it can be: closing an S3 response
+   * early would read the rest of the object first, to reuse the connection.
+   */
   @Override
   public void close() throws IOException {
     closed = true;
     thread.interrupt();
     queue.clear();
+    if (!ended && source instanceof Abortable abortable) {
+      abortable.abort();
+    }
     source.close();
   }
 }
