@@ -10,6 +10,7 @@ import dev.neons3backup.dump.PgProcesses;
 import dev.neons3backup.dump.StderrTail;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.ReadAhead;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -225,7 +226,7 @@ final class Restorer {
   }
 
   /** Reports the stored bytes read, for progress. */
-  private static final class Counting extends java.io.FilterInputStream {
+  private static final class Counting extends FilterInputStream {
     private final LongConsumer progress;
 
     Counting(InputStream in, LongConsumer progress) {
