@@ -1,6 +1,9 @@
 package dev.neons3backup;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,7 +40,7 @@ public record BackupResult(
     TIMED_OUT;
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -46,8 +49,8 @@ public record BackupResult(
    * them: name, status, path, key, durationMs, reason (unless succeeded), and the manifest's sizes,
    * SHA-256 and row total when this run stored or completed the backup.
    */
-  public java.util.Map<String, Object> toMap() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("status", status.label());
     m.put("path", location);

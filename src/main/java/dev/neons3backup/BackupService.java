@@ -6,8 +6,10 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.dump.ConnectionProbe;
 import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.retention.RetentionPolicy;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -220,10 +223,7 @@ public final class BackupService {
   }
 
   /** Plans (and with {@code confirm} carries out) a retention policy over the store. */
-  public PruneReport prune(
-      Optional<String> database,
-      dev.neons3backup.retention.RetentionPolicy policy,
-      boolean confirm) {
+  public PruneReport prune(Optional<String> database, RetentionPolicy policy, boolean confirm) {
     try {
       return new Pruner(store).prune(database, policy, clock.instant(), confirm);
     } catch (IOException e) {
@@ -305,14 +305,14 @@ public final class BackupService {
       if (e.getCause() instanceof BackupException be) {
         throw be;
       }
-      if (e.getCause() instanceof java.io.UncheckedIOException io) {
+      if (e.getCause() instanceof UncheckedIOException io) {
         throw new BackupException(ErrorCode.STORAGE, io.getCause().getMessage(), io);
       }
       throw new BackupException(ErrorCode.INTERNAL, "unexpected error: " + e.getCause(), e);
     }
   }
 
-  static java.util.concurrent.ThreadFactory daemon(String name) {
+  static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

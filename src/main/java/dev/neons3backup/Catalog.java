@@ -7,6 +7,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -212,6 +213,6 @@ final class Catalog {
 
   static byte[] verifiedMarker(Instant at, String sha256) {
     return ("{\"verifiedAt\": \"" + at + "\", \"sha256\": \"" + sha256 + "\"}\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -6,6 +6,7 @@ import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.ReadAhead;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -60,7 +61,7 @@ final class Completer {
           scanner.accept(buf, 0, n);
           progress.accept(n);
         }
-        stored.transferTo(java.io.OutputStream.nullOutputStream());
+        stored.transferTo(OutputStream.nullOutputStream());
       } catch (BackupException e) {
         throw e;
       } catch (IOException e) {

@@ -18,9 +18,15 @@ public final class KeyTime {
     return FORMAT.format(time.truncatedTo(ChronoUnit.SECONDS));
   }
 
+  /**
+   * The time {@code text} names, only when it is exactly what {@link #format} writes for it: the
+   * lenient parser would read {@code 2026-02-31} as 28 February, and a key read as a time other
+   * than its own would point at another object.
+   */
   public static Optional<Instant> parse(String text) {
     try {
-      return Optional.of(FORMAT.parse(text, Instant::from));
+      Instant time = FORMAT.parse(text, Instant::from);
+      return format(time).equals(text) ? Optional.of(time) : Optional.empty();
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

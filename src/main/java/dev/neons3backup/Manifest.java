@@ -1,12 +1,14 @@
 package dev.neons3backup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The facts of one backup, stored beside it as {@code <key>.manifest.json}: readable by a person,
@@ -42,9 +44,7 @@ public record Manifest(
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .configure(
-              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-              false);
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public byte[] toJson() {
     try {
@@ -62,17 +62,17 @@ public record Manifest(
    * Why this manifest cannot vouch for the object {@code objectKey}, if it cannot: it must name
    * that key and hold its SHA-256, size and row counts.
    */
-  public java.util.Optional<String> problemFor(String objectKey) {
+  public Optional<String> problemFor(String objectKey) {
     if (!objectKey.equals(key)) {
-      return java.util.Optional.of("it describes '" + key + "', not this object");
+      return Optional.of("it describes '" + key + "', not this object");
     }
     if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-      return java.util.Optional.of("it holds no valid SHA-256");
+      return Optional.of("it holds no valid SHA-256");
     }
     if (storedBytes <= 0 || tables == null) {
-      return java.util.Optional.of("it lacks the stored size or the row counts");
+      return Optional.of("it lacks the stored size or the row counts");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The {@code sha256sum}-format line, so {@code sha256sum -c} checks a downloaded backup. */

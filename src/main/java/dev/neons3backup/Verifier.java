@@ -6,6 +6,7 @@ import dev.neons3backup.store.ReadAhead;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -116,7 +117,7 @@ final class Verifier {
     }
   }
 
-  private static final class OutputStreamNull extends java.io.OutputStream {
+  private static final class OutputStreamNull extends OutputStream {
     static final OutputStreamNull INSTANCE = new OutputStreamNull();
 
     @Override

@@ -1,5 +1,8 @@
 package dev.neons3backup.cli;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,12 +41,12 @@ public final class Main {
     return run(System.out, System.err, args);
   }
 
-  public static int run(java.io.PrintStream out, java.io.PrintStream err, String... args) {
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
     Logging.configureForCli(verbose);
     CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(new ErrorHandler(verbose));
     cli.setParameterExceptionHandler(ErrorHandler::usage);
     return cli.execute(args);

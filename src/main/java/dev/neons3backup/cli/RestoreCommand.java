@@ -1,6 +1,7 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.KeyTime;
 import dev.neons3backup.RestoreReport;
@@ -63,7 +64,7 @@ final class RestoreCommand implements Callable<Integer> {
   public Integer call() {
     DatabaseTarget.checkName(name);
     if (at != null && latest) {
-      throw dev.neons3backup.BackupException.config("give --at or --latest, not both.");
+      throw BackupException.config("give --at or --latest, not both.");
     }
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
     CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);

@@ -1,6 +1,7 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.KeyTime;
 import dev.neons3backup.VerifyReport;
@@ -40,12 +41,12 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
     if (all && latest) {
-      throw dev.neons3backup.BackupException.config("give --all or --latest, not both.");
+      throw BackupException.config("give --all or --latest, not both.");
     }
     CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
     List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
     if (chosen.isEmpty()) {
-      throw dev.neons3backup.BackupException.config(
+      throw BackupException.config(
           "no backups to verify in " + ctx.location + (name == null ? "" : " for " + name) + ".");
     }
     List<VerifyReport> reports = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Every setting the tool reads from the environment, read and validated here and nowhere else.
@@ -52,15 +53,27 @@ public record Settings(
     pgBinDirs = List.copyOf(pgBinDirs);
   }
 
+  /** The process's environment: the one place it is read. */
   public static Settings fromEnvironment() {
-    return fromEnvironment(System.getenv());
+    return from(System.getenv());
   }
 
-  public static Settings fromEnvironment(Map<String, String> env) {
-    Compression compression = Compression.parse(get(env, "BACKUP_COMPRESSION").orElse("gzip"));
+  /** Settings from {@code env}, a map of environment variables (tests pass their own). */
+  public static Settings from(Map<String, String> env) {
+    Compression compression =
+        named(
+            "BACKUP_COMPRESSION",
+            () -> Compression.parse(get(env, "BACKUP_COMPRESSION").orElse("gzip")));
     Optional<Integer> level =
         get(env, "BACKUP_COMPRESSION_LEVEL").map(v -> integer("BACKUP_COMPRESSION_LEVEL", v));
-    level.ifPresent(compression::checkLevel);
+    level.ifPresent(
+        l ->
+            named(
+                "BACKUP_COMPRESSION_LEVEL",
+                () -> {
+                  compression.checkLevel(l);
+                  return l;
+                }));
     return new Settings(
         get(env, "S3_BUCKET").orElse(""),
         get(env, "SECRET_NAME").orElse(""),
@@ -117,6 +130,15 @@ public record Settings(
 
   public int effectiveCompressionLevel() {
     return compressionLevel.orElse(compression.defaultLevel());
+  }
+
+  /** Runs {@code check}, prefixing the variable's name to the one-line error it may throw. */
+  private static <T> T named(String key, Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (BackupException e) {
+      throw BackupException.config(key + ": " + e.getMessage());
+    }
   }
 
   private static Optional<String> get(Map<String, String> env, String key) {

@@ -1,6 +1,8 @@
 package dev.neons3backup.dump;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -147,7 +149,7 @@ public final class DumpScanner {
 
   /** Rows per table, {@code schema.table} as written in the dump, in dump order. */
   public Map<String, Long> rowCounts() {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+    return Collections.unmodifiableMap(new LinkedHashMap<>(rows));
   }
 
   /** A growable byte buffer for one header line, decoded as UTF-8 at the end. */
@@ -157,7 +159,7 @@ public final class DumpScanner {
 
     void append(byte b) {
       if (n == bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, n * 2);
+        bytes = Arrays.copyOf(bytes, n * 2);
       }
       bytes[n++] = b;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,7 @@ public final class PgInstallations {
       dirs.addAll(expand(glob));
     }
     List<PgBinary> found = new ArrayList<>();
-    Set<Integer> majors = new java.util.HashSet<>();
+    Set<Integer> majors = new HashSet<>();
     for (Path dir : dirs) {
       probe(dir).filter(b -> majors.add(b.major())).ifPresent(found::add);
     }

@@ -7,6 +7,7 @@ import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.Deadline;
+import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.TargetList;
 import java.time.Clock;
@@ -101,7 +102,7 @@ public final class BackupHandler
     BackupReport report = w.service().backup(targets, keyTime, deadline, n -> {});
     w.metrics().emit(report);
     if (!report.ok()) {
-      throw new BackupException(dev.neons3backup.ErrorCode.DATABASE, report.failureMessage());
+      throw new BackupException(ErrorCode.DATABASE, report.failureMessage());
     }
     return response(report);
   }

@@ -1,5 +1,6 @@
 package dev.neons3backup.lambda;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
@@ -69,7 +70,7 @@ public final class EmbeddedMetrics {
         out.println(json);
         out.flush();
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,10 +1,13 @@
 package dev.neons3backup.store;
 
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -180,10 +183,10 @@ public final class LocalBackupStore implements BackupStore {
       this.target = target;
       this.temp = temp;
       this.channel = channel;
-      OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+      OutputStream raw = Channels.newOutputStream(channel);
       this.out =
-          new java.io.BufferedOutputStream(
-              new java.io.FilterOutputStream(raw) {
+          new BufferedOutputStream(
+              new FilterOutputStream(raw) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                   try {

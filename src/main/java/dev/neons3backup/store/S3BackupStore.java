@@ -1,5 +1,6 @@
 package dev.neons3backup.store;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public final class S3BackupStore implements BackupStore {
     try {
       return s3.getObject(r -> r.bucket(bucket).key(prefix + key));
     } catch (NoSuchKeyException e) {
-      throw new java.io.FileNotFoundException(describe(key));
+      throw new FileNotFoundException(describe(key));
     } catch (RuntimeException e) {
       throw new IOException(S3Errors.describe(e), e);
     }

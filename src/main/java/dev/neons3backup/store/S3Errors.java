@@ -1,5 +1,6 @@
 package dev.neons3backup.store;
 
+import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -11,11 +12,11 @@ public final class S3Errors {
    * The exception for a failed write made with {@code If-None-Match: *}: a 412 means the key is
    * taken (nothing was overwritten); anything else is described for the user.
    */
-  static java.io.IOException ofConditionalWrite(RuntimeException e, String key) {
+  static IOException ofConditionalWrite(RuntimeException e, String key) {
     if (e instanceof S3Exception s3 && s3.statusCode() == 412) {
       return new AlreadyExistsException(key);
     }
-    return new java.io.IOException(describe(e), e);
+    return new IOException(describe(e), e);
   }
 
   public static String describe(Throwable t) {

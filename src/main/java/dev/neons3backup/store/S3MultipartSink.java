@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -162,10 +163,7 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
     part.whenComplete(
         (done, error) -> {
           if (error != null && failure == null) {
-            failure =
-                error instanceof java.util.concurrent.CompletionException
-                    ? error.getCause()
-                    : error;
+            failure = error instanceof CompletionException ? error.getCause() : error;
           }
           recycle(data);
           inFlight.release();

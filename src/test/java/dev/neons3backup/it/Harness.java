@@ -96,7 +96,7 @@ final class Harness {
   }
 
   Settings settings() {
-    return Settings.fromEnvironment(env);
+    return Settings.from(env);
   }
 
   BackupService service() {

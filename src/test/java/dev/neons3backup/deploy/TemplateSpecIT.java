@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * template.yaml against the published AWS resource specification (CloudFormation and the SAM
  * transform's AWS::Serverless::* types), and proof that the check catches what it claims to.
  */
-class TemplateSpecTest {
+class TemplateSpecIT {
   private static AwsSpec spec;
 
   @BeforeAll

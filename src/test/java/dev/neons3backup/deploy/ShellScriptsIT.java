@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Every shell script in the repository passes ShellCheck (Debian's package `shellcheck`, which
  * scripts/test and .ci/run install). Without shellcheck the test fails; it never skips.
  */
-class ShellScriptsTest {
+class ShellScriptsIT {
   private static final Set<String> SKIPPED = Set.of(".git", "target", ".cache", "node_modules");
 
   @Test
