@@ -202,6 +202,33 @@ class InputIT {
   }
 
   @Test
+  void aPasswordWithAnEncodedNulIsOneLineThatQuotesNoneOfIt() {
+    String url = "postgresql://postgres:Rw7q%00Zt4kVb@127.0.0.1:" + PG.port() + "/" + db;
+    Result restore =
+        cli(
+            env(),
+            "restore",
+            "--name",
+            "any",
+            "--target-url",
+            url,
+            "--create-database",
+            "--store",
+            store());
+    assertThat(restore.exit()).as(restore.all()).isEqualTo(2);
+    assertThat(restore.err().strip())
+        .startsWith("error: database 'any': the password in the url")
+        .contains("%00")
+        .doesNotContain("\n", "Exception");
+    Result backup = cli(env(), "backup", "--url", url, "--name", "nul", "--store", store());
+    assertThat(backup.exit()).as(backup.all()).isEqualTo(2);
+    assertThat(backup.err()).contains("error: database 'nul': the password in the url");
+    for (Result r : List.of(restore, backup)) {
+      assertThat(r.all()).doesNotContain("Rw7q", "Zt4k", "kVb");
+    }
+  }
+
+  @Test
   void libpqsDefaultHostReachesTheServerThroughItsSocket() {
     String socket = PG.socketDir().toString();
     String port = Integer.toString(PG.port());
