@@ -115,13 +115,17 @@ final class BackupCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Progress progress = ctx.out.progress("backing up", 0)) {
-      report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+    try {
+      try (Progress progress = ctx.out.progress("backing up", 0)) {
+        report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+      }
+      // Printed before the signal hook is released: the JVM halts once the hook returns, and a
+      // stopped run must still say which databases stopped and that nothing was stored.
+      print(ctx.out, report);
     } finally {
       finished.countDown();
       removeHook(hook);
     }
-    print(ctx.out, report);
     return exitCode(report);
   }
 
