@@ -229,6 +229,31 @@ class InputIT {
   }
 
   @Test
+  void restoreAsAUserWithoutCreatedbSaysWhatItNeeds() {
+    String role = "nocreatedb_" + UUID.randomUUID().toString().substring(0, 6);
+    PG.psql("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD 'Hq4-nocreate'");
+    assertThat(
+            cli(env(), "backup", "--url", PG.url(db), "--name", "src", "--store", store()).exit())
+        .isZero();
+    Result r =
+        cli(
+            env(),
+            "restore",
+            "--name",
+            "src",
+            "--target-url",
+            PG.url(role, "Hq4-nocreate", db + "_copy"),
+            "--create-database",
+            "--store",
+            store());
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(r.err().strip())
+        .contains("permission denied to create database")
+        .contains("needs the CREATEDB privilege")
+        .doesNotContain("read access", "Hq4-", "\n");
+  }
+
+  @Test
   void libpqsDefaultHostReachesTheServerThroughItsSocket() {
     String socket = PG.socketDir().toString();
     String port = Integer.toString(PG.port());
