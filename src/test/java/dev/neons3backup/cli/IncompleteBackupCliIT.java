@@ -81,6 +81,18 @@ class IncompleteBackupCliIT {
   }
 
   @Test
+  void aTimeInTheFutureIsRefusedSoItCannotOutrankEveryRealBackup() {
+    Result r =
+        cli("backup", "--url", PG.url(source), "--name", "shop", "--at", "2206-01-01_02-00-00");
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "error: --at '2206-01-01_02-00-00' is in the future; give the time of an earlier run,"
+                + " as list shows it.");
+    assertThat(work.resolve("backups/shop")).doesNotExist();
+  }
+
+  @Test
   void aStrayNewerIncompleteBackupIsListedVerifiedRestoredAndPrunedAsSuch() throws Exception {
     Path dir = work.resolve("backups/shop");
     assertThat(cli("backup", "--url", PG.url(source), "--name", "shop", "--at", day(1)).exit())
