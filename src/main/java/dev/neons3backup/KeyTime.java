@@ -4,13 +4,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** The timestamp in object keys: {@code YYYY-MM-DD_HH-MM-SS}, UTC, to the second. */
 public final class KeyTime {
+  // STRICT: 2026-02-30 is no time (the default resolver would quietly make it 2026-02-28).
   private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd_HH-mm-ss")
+          .withZone(ZoneOffset.UTC)
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private KeyTime() {}
 

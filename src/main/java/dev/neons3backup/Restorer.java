@@ -95,11 +95,17 @@ final class Restorer {
     catalog(admin, psql, "CREATE DATABASE " + ident(temporary));
     DatabaseTarget staging =
         new DatabaseTarget(target.name(), target.url().withDatabase(temporary));
-    String kept = "the partial copy was dropped; no database '" + name + "' was created";
-    try (RestoreGuard guard = RestoreGuard.install(() -> drop(admin, psql, temporary, version))) {
+    String kept = "no database '" + name + "' was created";
+    // What the clean-up did, for the error: the copy is dropped, or the user must drop it.
+    StringBuilder dropped = new StringBuilder();
+    Runnable cleanup = () -> dropped.append(drop(admin, psql, temporary, version));
+    try (RestoreGuard guard = RestoreGuard.install(cleanup)) {
       try {
         new DumpLoader(store, psql, guard).load(entry, staging, false, kept, progress);
         rename(admin, psql, guard, temporary, name);
+      } catch (BackupException e) {
+        guard.abort();
+        throw new BackupException(e.code(), e.getMessage() + "; " + dropped, e);
       } catch (RuntimeException e) {
         guard.abort();
         throw e;
@@ -118,11 +124,7 @@ final class Restorer {
       throw new IllegalStateException("renaming does no I/O of its own", e);
     } catch (BackupException e) {
       throw new BackupException(
-          e.code(),
-          e.getMessage()
-              + "; the restored copy was dropped and no database '"
-              + name
-              + "' was created by this restore");
+          e.code(), e.getMessage() + "; no database '" + name + "' was created by this restore");
     }
     if (!renamed) {
       throw new BackupException(
@@ -147,13 +149,19 @@ final class Restorer {
     return kept + TEMPORARY_INFIX + hex;
   }
 
-  private void drop(DatabaseTarget admin, PgBinary psql, String temporary, int version) {
+  /** Drops the partial copy; says what became of it, for the error that follows. */
+  private String drop(DatabaseTarget admin, PgBinary psql, String temporary, int version) {
     String force = version >= 130_000 ? " WITH (FORCE)" : "";
     try {
       catalog(admin, psql, "DROP DATABASE IF EXISTS " + ident(temporary) + force);
+      return "the partial copy was dropped";
     } catch (RuntimeException e) {
       // The failure that led here is what the caller reports; README says how to drop a leftover.
       LOG.warn("could not drop the partial copy '{}': {}", temporary, e.getMessage());
+      return "the partial copy '"
+          + temporary
+          + "' could not be dropped: once the server is reachable, DROP DATABASE "
+          + ident(temporary);
     }
   }
 

@@ -99,9 +99,18 @@ final class BackupCommand implements Callable<Integer> {
               + " it stored is skipped, or completed when its manifest is missing")
   String at;
 
+  /** Clock skew tolerated between the machine that gives --at and this one. */
+  private static final Duration FUTURE_SLACK = Duration.ofMinutes(5);
+
   @Override
   public Integer call() {
     Instant keyTime = at == null ? Instant.now() : Times.parse(at);
+    if (keyTime.isAfter(Instant.now().plus(FUTURE_SLACK))) {
+      // A future key would sort as the newest backup forever: restore --latest and prune's
+      // --keep-last would prefer it to every real one.
+      throw dev.neons3backup.BackupException.config(
+          "--at '" + at + "' is in the future; give the time of an earlier run, as list shows it.");
+    }
     Settings settings =
         Settings.fromEnvironment()
             .withOverrides(
@@ -115,13 +124,17 @@ final class BackupCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Progress progress = ctx.out.progress("backing up", 0)) {
-      report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+    try {
+      try (Progress progress = ctx.out.progress("backing up", 0)) {
+        report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+      }
+      // Printed before the signal hook is released: the JVM halts once the hook returns, and a
+      // stopped run must still say which databases stopped and that nothing was stored.
+      print(ctx.out, report);
     } finally {
       finished.countDown();
       removeHook(hook);
     }
-    print(ctx.out, report);
     return exitCode(report);
   }
 

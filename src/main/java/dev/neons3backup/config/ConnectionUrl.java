@@ -255,8 +255,15 @@ public final class ConnectionUrl {
                   + " in the url has broken percent-encoding; encode '%' as %25 and"
                   + " other special characters as %XX");
         }
+        if (hi == 0 && lo == 0) {
+          // libpq refuses it too; and no C string (PGPASSWORD, argv) can carry a NUL.
+          throw bad(
+              name, "the " + part + " in the url contains %00, which libpq refuses; remove it");
+        }
         out.write(hi * 16 + lo);
         i += 2;
+      } else if (c == 0) {
+        throw bad(name, "the " + part + " in the url contains a NUL character; remove it");
       } else {
         byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
         if (Character.isHighSurrogate(c) && i + 1 < s.length()) {

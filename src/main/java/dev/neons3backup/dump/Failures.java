@@ -83,6 +83,13 @@ public final class Failures {
     if (stderr.contains("server version mismatch")) {
       return "install a pg_dump at least as new as the server";
     }
+    if (stderr.contains("permission denied to create database")) {
+      return "the user in its URL needs the CREATEDB privilege, or create the database yourself"
+          + " and restore without --create-database";
+    }
+    if (stderr.contains("permission denied for schema")) {
+      return "the user in its URL needs CREATE on that schema (or use the database's owner)";
+    }
     if (stderr.contains("permission denied")) {
       return "the user in its URL needs read access to every table (or use an owner role)";
     }

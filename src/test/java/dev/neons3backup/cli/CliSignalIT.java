@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -98,6 +99,37 @@ class CliSignalIT {
 
     assertThat(exit).as(Files.readString(log)).isNotZero();
     assertThat(files(store)).as("files left in the store").isEmpty();
+  }
+
+  @Test
+  void aSignalledBackupSaysWhichDatabaseStoppedAndThatNothingWasStored() throws Exception {
+    Path log = work.resolve("cli.log");
+    Path store = work.resolve("store");
+    Process cli =
+        CliProcess.start(
+            work,
+            pausingPgDump(),
+            log,
+            "backup",
+            "--store",
+            "file:" + store,
+            "--url",
+            PG.url(big),
+            "--name",
+            "v");
+    Waits.until(
+        "the backup's temporary file to fill",
+        Duration.ofSeconds(120),
+        () -> files(store).stream().anyMatch(CliSignalIT::nonEmptyTemp));
+
+    int exit = signalAndWait(cli, "TERM", log);
+
+    assertThat(exit).isNotZero();
+    assertThat(Files.readString(log))
+        .contains("database 'v': stopped, interrupted by a signal")
+        .contains("nothing was stored")
+        .contains("Backup complete: 0 succeeded, 1 failed out of 1 databases")
+        .doesNotContain("Exception");
   }
 
   /** pg_dump's output stops after 30 MB, with pg_dump's pipeline still running. */

@@ -53,6 +53,46 @@ class IncompleteBackupCliIT {
   }
 
   @Test
+  void aTimeThatDoesNotExistIsRefusedNotMovedToAnother() throws Exception {
+    Result r =
+        cli("backup", "--url", PG.url(source), "--name", "shop", "--at", "2026-02-30_02-00-00");
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .startsWith("error: --at '2026-02-30_02-00-00' is not a time")
+        .doesNotContain("\n");
+    assertThat(work.resolve("backups/shop")).doesNotExist();
+
+    assertThat(cli("backup", "--url", PG.url(source), "--name", "shop", "--at", day(1)).exit())
+        .isZero();
+    Path dir = work.resolve("backups/shop");
+    copy(dir, day(1), "2026-02-30_02-00-00", true);
+    Result list = cli("list", "--name", "shop");
+    assertThat(list.out()).as(list.all()).contains(day(1)).doesNotContain("2026-02-28", "02-30");
+    Result restore =
+        cli(
+            "restore",
+            "--name",
+            "shop",
+            "--at",
+            "2026-02-28_02-00-00",
+            "--target-url",
+            PG.url("x"));
+    assertThat(restore.exit()).as(restore.all()).isEqualTo(2);
+  }
+
+  @Test
+  void aTimeInTheFutureIsRefusedSoItCannotOutrankEveryRealBackup() {
+    Result r =
+        cli("backup", "--url", PG.url(source), "--name", "shop", "--at", "2206-01-01_02-00-00");
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "error: --at '2206-01-01_02-00-00' is in the future; give the time of an earlier run,"
+                + " as list shows it.");
+    assertThat(work.resolve("backups/shop")).doesNotExist();
+  }
+
+  @Test
   void aStrayNewerIncompleteBackupIsListedVerifiedRestoredAndPrunedAsSuch() throws Exception {
     Path dir = work.resolve("backups/shop");
     assertThat(cli("backup", "--url", PG.url(source), "--name", "shop", "--at", day(1)).exit())

@@ -202,6 +202,58 @@ class InputIT {
   }
 
   @Test
+  void aPasswordWithAnEncodedNulIsOneLineThatQuotesNoneOfIt() {
+    String url = "postgresql://postgres:Rw7q%00Zt4kVb@127.0.0.1:" + PG.port() + "/" + db;
+    Result restore =
+        cli(
+            env(),
+            "restore",
+            "--name",
+            "any",
+            "--target-url",
+            url,
+            "--create-database",
+            "--store",
+            store());
+    assertThat(restore.exit()).as(restore.all()).isEqualTo(2);
+    assertThat(restore.err().strip())
+        .startsWith("error: database 'any': the password in the url")
+        .contains("%00")
+        .doesNotContain("\n", "Exception");
+    Result backup = cli(env(), "backup", "--url", url, "--name", "nul", "--store", store());
+    assertThat(backup.exit()).as(backup.all()).isEqualTo(2);
+    assertThat(backup.err()).contains("error: database 'nul': the password in the url");
+    for (Result r : List.of(restore, backup)) {
+      assertThat(r.all()).doesNotContain("Rw7q", "Zt4k", "kVb");
+    }
+  }
+
+  @Test
+  void restoreAsAUserWithoutCreatedbSaysWhatItNeeds() {
+    String role = "nocreatedb_" + UUID.randomUUID().toString().substring(0, 6);
+    PG.psql("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD 'Hq4-nocreate'");
+    assertThat(
+            cli(env(), "backup", "--url", PG.url(db), "--name", "src", "--store", store()).exit())
+        .isZero();
+    Result r =
+        cli(
+            env(),
+            "restore",
+            "--name",
+            "src",
+            "--target-url",
+            PG.url(role, "Hq4-nocreate", db + "_copy"),
+            "--create-database",
+            "--store",
+            store());
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(r.err().strip())
+        .contains("permission denied to create database")
+        .contains("needs the CREATEDB privilege")
+        .doesNotContain("read access", "Hq4-", "\n");
+  }
+
+  @Test
   void libpqsDefaultHostReachesTheServerThroughItsSocket() {
     String socket = PG.socketDir().toString();
     String port = Integer.toString(PG.port());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.neons3backup.cli.CliProcess.Result;
+import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.ForbiddingS3;
 import dev.neons3backup.testing.PostgresCluster;
 import dev.neons3backup.testing.S3MockServer;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,6 +241,40 @@ class RestoreIT {
     c.destroy();
     assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(databasesNamedLike(created)).isEmpty();
+  }
+
+  /**
+   * The server goes away mid-restore with --create-database: the partial copy cannot be dropped,
+   * and the error must say so (with the copy's name) instead of claiming it was dropped.
+   */
+  @Test
+  void aCopyThatCouldNotBeDroppedIsNamedNotClaimedDropped() throws Exception {
+    copyBigBackup();
+    String target = "rst_new_" + suffix();
+    try (FaultyProxy proxy = FaultyProxy.to(URI.create("tcp://127.0.0.1:" + PG.port()))) {
+      String url =
+          PG.url(target).replace(":" + PG.port() + "/", ":" + proxy.endpoint().getPort() + "/");
+      Process cli =
+          start(false, "restore", "--name", "big", "--target-url", url, "--create-database");
+      waitForCopyInto(target + "_restoring_%", cli);
+      proxy.dropNextConnections(1_000);
+      proxy.cutConnectionsCarrying(0);
+      assertThat(cli.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(cli.exitValue()).as(output()).isEqualTo(3);
+    }
+    List<String> left = databasesNamedLike(target);
+    assertThat(left).as(output()).hasSize(1);
+    String error =
+        Files.readString(work.resolve("cli.err"))
+            .lines()
+            .filter(l -> l.startsWith("error: "))
+            .findFirst()
+            .orElseThrow();
+    assertThat(error)
+        .doesNotContain("was dropped")
+        .contains("no database '" + target + "' was created")
+        .contains("could not be dropped", left.get(0));
+    PG.dropDatabase(left.get(0));
   }
 
   /** Ctrl-C in a terminal signals the whole process group: the CLI and its psql alike. */

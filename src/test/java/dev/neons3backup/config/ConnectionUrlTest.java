@@ -23,6 +23,18 @@ class ConnectionUrlTest {
   }
 
   @Test
+  void refusesANulInAnyPartWithoutQuotingIt() {
+    for (String url :
+        List.of("postgresql://u:Rw7q%00Zt4k@h/db", "postgresql://u:Rw7q\u0000Zt4k@h/db")) {
+      assertThatThrownBy(() -> ConnectionUrl.parse("db", url))
+          .isInstanceOf(BackupException.class)
+          .hasMessageStartingWith("database 'db': the password in the url contains")
+          .hasMessageNotContaining("Rw7q")
+          .hasMessageNotContaining("Zt4k");
+    }
+  }
+
+  @Test
   void keepsEveryQueryParameterIncludingNeonEndpointOptions() {
     ConnectionUrl url =
         ConnectionUrl.parse(

@@ -105,6 +105,20 @@ class FailuresTest {
   }
 
   @Test
+  void aRestoresPermissionErrorsGetARestoresAdviceNotPgDumps() {
+    assertThat(Failures.describe("db", "ERROR:  permission denied to create database", "pw"))
+        .contains("needs the CREATEDB privilege")
+        .doesNotContain("read access");
+    assertThat(
+            Failures.describe(
+                "db", "psql:<stdin>:30: ERROR:  permission denied for schema public", "pw"))
+        .contains("needs CREATE on that schema")
+        .doesNotContain("read access");
+    assertThat(Failures.describe("db", "ERROR:  permission denied for table t", "pw"))
+        .contains("read access");
+  }
+
+  @Test
   void aHintOfALaterMessageIsNotTakenForTheErrorsOwn() {
     String stderr = "ERROR:  relation \"t\" does not exist | LINE 1: x | other | HINT:  unrelated";
     assertThat(Failures.describe("db", stderr, "pw")).doesNotContain("HINT");
