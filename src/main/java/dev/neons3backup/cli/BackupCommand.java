@@ -108,7 +108,7 @@ final class BackupCommand implements Callable<Integer> {
     if (keyTime.isAfter(Instant.now().plus(FUTURE_SLACK))) {
       // A future key would sort as the newest backup forever: restore --latest and prune's
       // --keep-last would prefer it to every real one.
-      throw dev.neons3backup.BackupException.config(
+      throw BackupException.config(
           "--at '" + at + "' is in the future; give the time of an earlier run, as list shows it.");
     }
     Settings settings =
