@@ -1,5 +1,6 @@
 package dev.neons3backup;
 
+import dev.neons3backup.catalog.Manifest;
 import java.time.Duration;
 import java.util.Optional;
 

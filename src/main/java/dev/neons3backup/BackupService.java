@@ -1,12 +1,18 @@
 package dev.neons3backup;
 
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.backup.BackupJob;
+import dev.neons3backup.backup.Cancellation;
+import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.dump.ConnectionProbe;
-import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.io.Compression;
+import dev.neons3backup.pg.ConnectionProbe;
+import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.restore.Restorer;
+import dev.neons3backup.retention.Pruner;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.verify.Verifier;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -287,7 +293,7 @@ public final class BackupService {
     }
   }
 
-  static <T> T await(Future<T> f) {
+  public static <T> T await(Future<T> f) {
     try {
       return await(f, Long.MAX_VALUE);
     } catch (TimeoutException e) {
@@ -312,7 +318,7 @@ public final class BackupService {
     }
   }
 
-  static java.util.concurrent.ThreadFactory daemon(String name) {
+  public static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -2,8 +2,8 @@ package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.KeyTime;
 import dev.neons3backup.RestoreReport;
+import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import java.util.LinkedHashMap;

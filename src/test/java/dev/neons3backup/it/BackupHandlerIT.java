@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupException;
-import dev.neons3backup.Manifest;
+import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.PostgresCluster;
 import java.io.IOException;

@@ -1,0 +1,384 @@
+package dev.neons3backup.backup;
+
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupResult;
+import dev.neons3backup.BackupResult.Status;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.catalog.Catalog;
+import dev.neons3backup.catalog.Completer;
+import dev.neons3backup.catalog.KeyTime;
+import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.io.Compression;
+import dev.neons3backup.io.DigestingOutputStream;
+import dev.neons3backup.pg.ConnectionProbe;
+import dev.neons3backup.pg.DumpScanner;
+import dev.neons3backup.pg.Failures;
+import dev.neons3backup.pg.PgBinary;
+import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.pg.PgProcesses;
+import dev.neons3backup.pg.StderrTail;
+import dev.neons3backup.store.AlreadyExistsException;
+import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ObjectSink;
+import dev.neons3backup.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Backs up one database: ask the server its version, choose pg_dump, then stream dump → scan →
+ * compress → digest → store, committing only when pg_dump exited 0 and wrote its trailer.
+ */
+public final class BackupJob {
+  static final List<String> PG_DUMP_OPTIONS =
+      List.of("--format=plain", "--no-owner", "--no-privileges");
+
+  private static final Logger LOG = LogManager.getLogger(BackupJob.class);
+  private static final int READ_BUFFER = 256 * 1024;
+
+  private final BackupStore store;
+  private final PgInstallations pg;
+  private final ConnectionProbe probe;
+  private final Compression compression;
+  private final int level;
+  private final int threads;
+  private final Clock clock;
+
+  public BackupJob(
+      BackupStore store,
+      PgInstallations pg,
+      ConnectionProbe probe,
+      Compression compression,
+      int level,
+      int threads,
+      Clock clock) {
+    this.store = store;
+    this.pg = pg;
+    this.probe = probe;
+    this.compression = compression;
+    this.level = level;
+    this.threads = threads;
+    this.clock = clock;
+  }
+
+  public static String keyFor(String name, Instant time, Compression compression) {
+    return name + "/" + KeyTime.format(time) + compression.extension();
+  }
+
+  public BackupResult run(
+      DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
+    Instant start = clock.instant();
+    String key = keyFor(target.name(), keyTime, compression);
+    if (cancel.outOfTime()) {
+      return result(target, cancel.status(), key, "", notStarted(target, cancel), start, null);
+    }
+    try {
+      if (store.exists(key)) {
+        return existing(target, key, start, cancel, progress);
+      }
+      int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
+      PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
+      Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel, progress);
+      return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
+    } catch (AlreadyExistsException e) {
+      String why = "database '" + target.name() + "': a backup for this time already exists";
+      return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+    } catch (Exception e) {
+      if (cancel.isCancelled()) {
+        String why =
+            "database '"
+                + target.name()
+                + "': stopped, "
+                + cancel.reason()
+                + "; nothing was stored";
+        return result(target, cancel.status(), key, "", why, start, null);
+      }
+      ErrorCode code =
+          e instanceof BackupException be
+              ? be.code()
+              : e instanceof IOException ? ErrorCode.STORAGE : ErrorCode.INTERNAL;
+      return new BackupResult(
+          target.name(),
+          Status.FAILED,
+          key,
+          "",
+          reason(target, e),
+          Duration.between(start, clock.instant()),
+          Optional.empty(),
+          code);
+    }
+  }
+
+  private Manifest dump(
+      DatabaseTarget target,
+      String key,
+      PgBinary bin,
+      int versionNum,
+      Instant start,
+      Cancellation cancel,
+      LongConsumer progress)
+      throws IOException, InterruptedException {
+    // The sink first: a store that cannot even start a write must not leave a pg_dump running.
+    ObjectSink sink = store.create(key, compression.contentType());
+    Process process;
+    try {
+      process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
+    } catch (IOException | RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
+    cancel.register(process);
+    String password = target.url().password();
+    StderrTail stderr =
+        StderrTail.start(
+            process,
+            line -> LOG.info("pg_dump: {}", Failures.scrub(line, password)),
+            "pg_dump-" + target.name());
+    boolean committed = false;
+    try {
+      DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
+      DumpScanner scanner = new DumpScanner();
+      try (InputStream in = process.getInputStream();
+          OutputStream out = compression.compress(stored, level, threads)) {
+        byte[] buf = new byte[READ_BUFFER];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          scanner.accept(buf, 0, n);
+          out.write(buf, 0, n);
+          progress.accept(n);
+        }
+      }
+      int exit = process.waitFor();
+      checkDump(target, exit, stderr, scanner, cancel);
+      StoredObject object = sink.commit();
+      committed = true;
+      Manifest manifest = manifest(target, key, bin, versionNum, start, scanner, stored);
+      recordManifest(target, key, manifest);
+      recordSha256(target, key, manifest);
+      LOG.debug("stored {} ({} bytes)", object.location(), object.size());
+      return manifest;
+    } finally {
+      cancel.unregister(process);
+      if (!committed) {
+        process.destroyForcibly();
+        sink.abort();
+      }
+    }
+  }
+
+  /**
+   * A retried run found this time's object: skip it when it is complete, complete it from the
+   * stored object when its manifest is missing, and fail when its manifest is corrupt (a store
+   * never replaces an object, so only a person can remove a bad manifest).
+   */
+  private BackupResult existing(
+      DatabaseTarget target, String key, Instant start, Cancellation cancel, LongConsumer progress)
+      throws IOException {
+    BackupEntry entry = new Catalog(store).entry(key);
+    String about = "database '" + target.name() + "': ";
+    switch (entry.state()) {
+      case COMPLETE -> {
+        boolean wrote = recordSha256(target, key, entry.manifest().orElseThrow());
+        String why =
+            about
+                + "a backup for this time already exists; skipped"
+                + (wrote ? " (wrote its missing " + Manifest.SHA256_SUFFIX + " file)" : "");
+        return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+      }
+      case CORRUPT_MANIFEST ->
+          throw new BackupException(
+              ErrorCode.STORAGE,
+              about + "a backup for this time exists but has a " + entry.problem());
+      default -> {
+        Manifest manifest;
+        try {
+          manifest =
+              new Completer(store, clock)
+                  .rebuild(target.name(), key, compression, cancel, progress);
+        } catch (BackupException e) {
+          if (!cancel.isCancelled()) {
+            throw e;
+          }
+          String why =
+              about + "stopped, " + cancel.reason() + "; its stored backup is still incomplete";
+          return result(target, Status.TIMED_OUT, key, "", why, start, null);
+        }
+        recordManifest(target, key, manifest);
+        recordSha256(target, key, manifest);
+        String why =
+            about
+                + "the backup for this time was stored without its manifest; completed it from the"
+                + " stored object";
+        return result(target, Status.COMPLETED, key, store.describe(key), why, start, manifest);
+      }
+    }
+  }
+
+  /** Writes the manifest: until it exists the stored object is an incomplete backup. */
+  private void recordManifest(DatabaseTarget target, String key, Manifest manifest) {
+    try {
+      try {
+        store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
+      } catch (AlreadyExistsException e) {
+        // Another run for the same time may have written it; only a manifest of this object will
+        // do.
+        BackupEntry written = new Catalog(store).entry(key);
+        if (!written.complete() || !written.manifest().get().sha256().equals(manifest.sha256())) {
+          throw new IOException("something else is in its place", e);
+        }
+      }
+    } catch (IOException e) {
+      throw new BackupException(
+          ErrorCode.STORAGE,
+          "database '"
+              + target.name()
+              + "': the backup is stored at "
+              + store.describe(key)
+              + " but its manifest could not be written ("
+              + e.getMessage()
+              + "); it stays incomplete until a retry of this run completes it",
+          e);
+    }
+  }
+
+  /** Writes the {@code sha256sum} side file when missing; whether it wrote it. */
+  private boolean recordSha256(DatabaseTarget target, String key, Manifest manifest) {
+    try {
+      if (store.exists(key + Manifest.SHA256_SUFFIX)) {
+        return false;
+      }
+      store.putIfAbsent(key + Manifest.SHA256_SUFFIX, manifest.sha256sumLine(), "text/plain");
+      return true;
+    } catch (AlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw new BackupException(
+          ErrorCode.STORAGE,
+          "database '"
+              + target.name()
+              + "': the backup is stored at "
+              + store.describe(key)
+              + " with its manifest, but its "
+              + Manifest.SHA256_SUFFIX
+              + " file could not be written ("
+              + e.getMessage()
+              + "); a retry of this run writes it",
+          e);
+    }
+  }
+
+  private static void checkDump(
+      DatabaseTarget target,
+      int exit,
+      StderrTail stderr,
+      DumpScanner scanner,
+      Cancellation cancel) {
+    if (cancel.isCancelled()) {
+      throw new BackupException(ErrorCode.DATABASE, "cancelled");
+    }
+    if (exit != 0) {
+      String text = stderr.text();
+      String how =
+          exit > 128
+              ? "pg_dump was killed (signal " + (exit - 128) + ")"
+              : "pg_dump exited with code " + exit;
+      if (text.isBlank()) {
+        throw new BackupException(
+            ErrorCode.DATABASE,
+            "database '" + target.name() + "': " + how + "; nothing was stored");
+      }
+      String detail = Failures.describe(target.name(), text, target.url().password());
+      throw new BackupException(ErrorCode.DATABASE, detail + " (" + how + "; nothing stored)");
+    }
+    if (!scanner.complete()) {
+      throw new BackupException(
+          ErrorCode.DATABASE,
+          "database '"
+              + target.name()
+              + "': pg_dump's output ended without its 'dump complete' trailer; nothing was"
+              + " stored — run the backup again");
+    }
+  }
+
+  private Manifest manifest(
+      DatabaseTarget target,
+      String key,
+      PgBinary bin,
+      int versionNum,
+      Instant start,
+      DumpScanner scanner,
+      DigestingOutputStream stored) {
+    Instant end = clock.instant();
+    Map<String, Long> rows = scanner.rowCounts();
+    return new Manifest(
+        1,
+        target.name(),
+        key,
+        start.toString(),
+        end.toString(),
+        Duration.between(start, end).toMillis(),
+        compression.id(),
+        level,
+        scanner.bytes(),
+        stored.count(),
+        HexFormat.of().formatHex(stored.digest()),
+        bin.version(),
+        serverVersion(versionNum),
+        PG_DUMP_OPTIONS,
+        rows.values().stream().mapToLong(Long::longValue).sum(),
+        rows,
+        null);
+  }
+
+  static String serverVersion(int num) {
+    return num >= 100_000 ? (num / 10_000) + "." + (num % 10_000) : Integer.toString(num);
+  }
+
+  private static String notStarted(DatabaseTarget target, Cancellation cancel) {
+    return "database '" + target.name() + "': not started, " + cancel.reason();
+  }
+
+  private String reason(DatabaseTarget target, Exception e) {
+    if (e instanceof BackupException be) {
+      return be.getMessage();
+    }
+    String what = e instanceof IOException ? "storing the backup failed: " : "unexpected error: ";
+    String text = "database '" + target.name() + "': " + what + e.getMessage();
+    if (!(e instanceof IOException)) {
+      LOG.error("unexpected error backing up '{}'", target.name(), e);
+    }
+    return Failures.scrub(text, target.url().password());
+  }
+
+  private BackupResult result(
+      DatabaseTarget target,
+      Status status,
+      String key,
+      String location,
+      String reason,
+      Instant start,
+      Manifest manifest) {
+    return new BackupResult(
+        target.name(),
+        status,
+        key,
+        location,
+        reason,
+        Duration.between(start, clock.instant()),
+        Optional.ofNullable(manifest),
+        status == Status.TIMED_OUT || status == Status.FAILED
+            ? ErrorCode.DATABASE
+            : ErrorCode.INTERNAL);
+  }
+}

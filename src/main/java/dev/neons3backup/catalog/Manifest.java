@@ -1,0 +1,83 @@
+package dev.neons3backup.catalog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The facts of one backup, stored beside it as {@code <key>.manifest.json}: readable by a person,
+ * and what {@code list} and {@code verify} rely on. Written only after the object was committed.
+ *
+ * <p>A manifest rebuilt from the stored object (a retried run found the object without one) has
+ * {@code completedAt} set, and leaves out what the object cannot tell: when the dump ran, how long
+ * it took, the compression level and pg_dump's options.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+    int formatVersion,
+    String database,
+    String key,
+    String startedAt,
+    String finishedAt,
+    Long durationMillis,
+    String compression,
+    Integer compressionLevel,
+    long rawBytes,
+    long storedBytes,
+    String sha256,
+    String pgDumpVersion,
+    String serverVersion,
+    List<String> pgDumpOptions,
+    long totalRows,
+    Map<String, Long> tables,
+    String completedAt) {
+
+  public static final String SUFFIX = ".manifest.json";
+  public static final String SHA256_SUFFIX = ".sha256";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false);
+
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Manifest fromJson(byte[] json) throws IOException {
+    return JSON.readValue(json, Manifest.class);
+  }
+
+  /**
+   * Why this manifest cannot vouch for the object {@code objectKey}, if it cannot: it must name
+   * that key and hold its SHA-256, size and row counts.
+   */
+  public java.util.Optional<String> problemFor(String objectKey) {
+    if (!objectKey.equals(key)) {
+      return java.util.Optional.of("it describes '" + key + "', not this object");
+    }
+    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      return java.util.Optional.of("it holds no valid SHA-256");
+    }
+    if (storedBytes <= 0 || tables == null) {
+      return java.util.Optional.of("it lacks the stored size or the row counts");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The {@code sha256sum}-format line, so {@code sha256sum -c} checks a downloaded backup. */
+  public byte[] sha256sumLine() {
+    String file = key.substring(key.lastIndexOf('/') + 1);
+    return (sha256 + "  " + file + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+}
