@@ -2,6 +2,7 @@ package dev.neons3backup;
 
 import dev.neons3backup.backup.BackupJob;
 import dev.neons3backup.backup.Cancellation;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
@@ -182,7 +183,7 @@ public final class BackupService {
     return new BackupResult(
         name,
         cancel.status(),
-        BackupJob.keyFor(name, keyTime, compression),
+        new BackupKey(name, keyTime, compression).format(),
         "",
         why,
         Duration.ZERO,

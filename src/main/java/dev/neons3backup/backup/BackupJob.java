@@ -5,9 +5,9 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.BackupResult.Status;
 import dev.neons3backup.ErrorCode;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.catalog.Completer;
-import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.Compression;
@@ -73,24 +73,21 @@ public final class BackupJob {
     this.clock = clock;
   }
 
-  public static String keyFor(String name, Instant time, Compression compression) {
-    return name + "/" + KeyTime.format(time) + compression.extension();
-  }
-
   public BackupResult run(
       DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
     Instant start = clock.instant();
-    String key = keyFor(target.name(), keyTime, compression);
+    BackupKey backupKey = new BackupKey(target.name(), keyTime, compression);
+    String key = backupKey.format();
     if (cancel.outOfTime()) {
       return result(target, cancel.status(), key, "", notStarted(target, cancel), start, null);
     }
     try {
       if (store.exists(key)) {
-        return existing(target, key, start, cancel, progress);
+        return existing(target, backupKey, start, cancel, progress);
       }
       int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
-      Manifest manifest = dump(target, key, pgDump, versionNum, start, cancel, progress);
+      Manifest manifest = dump(target, backupKey, pgDump, versionNum, start, cancel, progress);
       return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
     } catch (AlreadyExistsException e) {
       String why = "database '" + target.name() + "': a backup for this time already exists";
@@ -123,13 +120,14 @@ public final class BackupJob {
 
   private Manifest dump(
       DatabaseTarget target,
-      String key,
+      BackupKey backupKey,
       PgBinary bin,
       int versionNum,
       Instant start,
       Cancellation cancel,
       LongConsumer progress)
       throws IOException, InterruptedException {
+    String key = backupKey.format();
     // The sink first: a store that cannot even start a write must not leave a pg_dump running.
     ObjectSink sink = store.create(key, compression.contentType());
     Process process;
@@ -164,8 +162,8 @@ public final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       Manifest manifest = manifest(target, key, bin, versionNum, start, scanner, stored);
-      recordManifest(target, key, manifest);
-      recordSha256(target, key, manifest);
+      recordManifest(target, backupKey, manifest);
+      recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
       return manifest;
     } finally {
@@ -183,17 +181,22 @@ public final class BackupJob {
    * never replaces an object, so only a person can remove a bad manifest).
    */
   private BackupResult existing(
-      DatabaseTarget target, String key, Instant start, Cancellation cancel, LongConsumer progress)
+      DatabaseTarget target,
+      BackupKey backupKey,
+      Instant start,
+      Cancellation cancel,
+      LongConsumer progress)
       throws IOException {
+    String key = backupKey.format();
     BackupEntry entry = new Catalog(store).entry(key);
     String about = "database '" + target.name() + "': ";
     switch (entry.state()) {
       case COMPLETE -> {
-        boolean wrote = recordSha256(target, key, entry.manifest().orElseThrow());
+        boolean wrote = recordSha256(target, backupKey, entry.manifest().orElseThrow());
         String why =
             about
                 + "a backup for this time already exists; skipped"
-                + (wrote ? " (wrote its missing " + Manifest.SHA256_SUFFIX + " file)" : "");
+                + (wrote ? " (wrote its missing " + BackupKey.SHA256_SUFFIX + " file)" : "");
         return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
       }
       case CORRUPT_MANIFEST ->
@@ -214,8 +217,8 @@ public final class BackupJob {
               about + "stopped, " + cancel.reason() + "; its stored backup is still incomplete";
           return result(target, Status.TIMED_OUT, key, "", why, start, null);
         }
-        recordManifest(target, key, manifest);
-        recordSha256(target, key, manifest);
+        recordManifest(target, backupKey, manifest);
+        recordSha256(target, backupKey, manifest);
         String why =
             about
                 + "the backup for this time was stored without its manifest; completed it from the"
@@ -226,10 +229,11 @@ public final class BackupJob {
   }
 
   /** Writes the manifest: until it exists the stored object is an incomplete backup. */
-  private void recordManifest(DatabaseTarget target, String key, Manifest manifest) {
+  private void recordManifest(DatabaseTarget target, BackupKey backupKey, Manifest manifest) {
+    String key = backupKey.format();
     try {
       try {
-        store.putIfAbsent(key + Manifest.SUFFIX, manifest.toJson(), "application/json");
+        store.putIfAbsent(backupKey.manifestKey(), manifest.toJson(), "application/json");
       } catch (AlreadyExistsException e) {
         // Another run for the same time may have written it; only a manifest of this object will
         // do.
@@ -253,12 +257,13 @@ public final class BackupJob {
   }
 
   /** Writes the {@code sha256sum} side file when missing; whether it wrote it. */
-  private boolean recordSha256(DatabaseTarget target, String key, Manifest manifest) {
+  private boolean recordSha256(DatabaseTarget target, BackupKey backupKey, Manifest manifest) {
+    String key = backupKey.format();
     try {
-      if (store.exists(key + Manifest.SHA256_SUFFIX)) {
+      if (store.exists(backupKey.sha256Key())) {
         return false;
       }
-      store.putIfAbsent(key + Manifest.SHA256_SUFFIX, manifest.sha256sumLine(), "text/plain");
+      store.putIfAbsent(backupKey.sha256Key(), manifest.sha256sumLine(), "text/plain");
       return true;
     } catch (AlreadyExistsException e) {
       return false;
@@ -270,7 +275,7 @@ public final class BackupJob {
               + "': the backup is stored at "
               + store.describe(key)
               + " with its manifest, but its "
-              + Manifest.SHA256_SUFFIX
+              + BackupKey.SHA256_SUFFIX
               + " file could not be written ("
               + e.getMessage()
               + "); a retry of this run writes it",

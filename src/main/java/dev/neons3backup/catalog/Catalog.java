@@ -1,5 +1,6 @@
 package dev.neons3backup.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 
 /** Finds the backups in a store and reads their side files. */
 public final class Catalog {
-  public static final String VERIFIED_SUFFIX = ".verified.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BackupStore store;
@@ -40,7 +39,7 @@ public final class Catalog {
     Set<String> present = new HashSet<>(keys);
     List<String> backups = new ArrayList<>();
     for (String key : keys) {
-      if (parse(key).isPresent()) {
+      if (BackupKey.parse(key).isPresent()) {
         backups.add(key);
       }
     }
@@ -117,26 +116,11 @@ public final class Catalog {
             + " to see why, or restore one anyway with --at TIME.");
   }
 
-  /** A key {@code name/YYYY-MM-DD_HH-MM-SS.ext} of a backup, as (database, time, compression). */
-  public static Optional<Map.Entry<String, Map.Entry<Instant, Compression>>> parse(String key) {
-    int slash = key.indexOf('/');
-    if (slash <= 0 || key.indexOf('/', slash + 1) >= 0) {
-      return Optional.empty();
-    }
-    String file = key.substring(slash + 1);
-    for (Compression c : Compression.values()) {
-      if (file.endsWith(c.extension())) {
-        String stamp = file.substring(0, file.length() - c.extension().length());
-        return KeyTime.parse(stamp).map(t -> Map.entry(key.substring(0, slash), Map.entry(t, c)));
-      }
-    }
-    return Optional.empty();
-  }
-
   /** What the store holds for the backup {@code key} (whose object exists), side files included. */
   public BackupEntry entry(String key) throws IOException {
     Set<String> present = new HashSet<>();
-    for (String side : List.of(key + Manifest.SUFFIX, key + VERIFIED_SUFFIX)) {
+    BackupKey parsed = BackupKey.parse(key).orElseThrow();
+    for (String side : List.of(parsed.manifestKey(), parsed.verifiedKey())) {
       if (store.exists(side)) {
         present.add(side);
       }
@@ -149,16 +133,16 @@ public final class Catalog {
   }
 
   private BackupEntry entry(String key, Set<String> present) {
-    var parsed = parse(key).orElseThrow();
-    String database = parsed.getKey();
-    Instant time = parsed.getValue().getKey();
-    Compression compression = parsed.getValue().getValue();
+    BackupKey parsed = BackupKey.parse(key).orElseThrow();
+    String database = parsed.database();
+    Instant time = parsed.time();
+    Compression compression = parsed.compression();
     Optional<Instant> verified = Optional.empty();
-    if (present.contains(key + VERIFIED_SUFFIX)) {
-      verified = read(key + VERIFIED_SUFFIX).map(Catalog::verifiedAt);
+    if (present.contains(parsed.verifiedKey())) {
+      verified = read(parsed.verifiedKey()).map(Catalog::verifiedAt);
     }
     Optional<byte[]> json =
-        present.contains(key + Manifest.SUFFIX) ? read(key + Manifest.SUFFIX) : Optional.empty();
+        present.contains(parsed.manifestKey()) ? read(parsed.manifestKey()) : Optional.empty();
     if (json.isEmpty()) {
       return new BackupEntry(database, time, key, compression, Optional.empty(), verified);
     }
@@ -182,7 +166,7 @@ public final class Catalog {
           "corrupt manifest: "
               + problem.get()
               + " (delete "
-              + store.describe(key + Manifest.SUFFIX)
+              + store.describe(parsed.manifestKey())
               + " and run the backup for this time again, e.g. backup --at, to rebuild it)");
     }
     return new BackupEntry(
@@ -208,14 +192,21 @@ public final class Catalog {
 
   private static Instant verifiedAt(byte[] json) {
     try {
-      return Instant.parse(JSON.readTree(json).path("verifiedAt").asText());
+      return Instant.parse(JSON.readValue(json, VerifiedMarker.class).verifiedAt());
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
+  /** The marker a successful {@code verify} leaves beside the backup. */
   public static byte[] verifiedMarker(Instant at, String sha256) {
-    return ("{\"verifiedAt\": \"" + at + "\", \"sha256\": \"" + sha256 + "\"}\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      return JSON.writeValueAsBytes(new VerifiedMarker(at.toString(), sha256));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record VerifiedMarker(String verifiedAt, String sha256) {}
 }

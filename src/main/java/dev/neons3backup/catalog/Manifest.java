@@ -36,9 +36,6 @@ public record Manifest(
     Map<String, Long> tables,
     String completedAt) {
 
-  public static final String SUFFIX = ".manifest.json";
-  public static final String SHA256_SUFFIX = ".sha256";
-
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)

@@ -2,8 +2,8 @@ package dev.neons3backup.retention;
 
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.PruneReport;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
-import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -13,14 +13,11 @@ import java.util.Optional;
 
 /**
  * Applies a retention policy to a store: plans with the pure planner, and deletes only when asked.
- * Keys that are not backups (see {@link Catalog#parse}) are never listed, so never deleted. A
+ * Keys that are not backups (see {@link BackupKey#parse}) are never listed, so never deleted. A
  * backup's object goes first, then its side files, so a failure never leaves an object whose
  * manifest is gone.
  */
 public final class Pruner {
-  private static final List<String> SIDE_FILES =
-      List.of(Manifest.SUFFIX, Manifest.SHA256_SUFFIX, Catalog.VERIFIED_SUFFIX);
-
   private final BackupStore store;
   private final Catalog catalog;
 
@@ -43,8 +40,8 @@ public final class Pruner {
       for (Backup b : plan.toDelete()) {
         try {
           store.delete(b.key());
-          for (String suffix : SIDE_FILES) {
-            store.delete(b.key() + suffix);
+          for (String side : BackupKey.parse(b.key()).orElseThrow().sideFiles()) {
+            store.delete(side);
           }
           deleted.add(b.key());
         } catch (IOException e) {

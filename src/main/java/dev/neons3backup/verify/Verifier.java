@@ -2,6 +2,7 @@ package dev.neons3backup.verify;
 
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.VerifyReport;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.io.ReadAhead;
@@ -112,7 +113,7 @@ public final class Verifier {
   private void markVerified(BackupEntry entry, String sha) {
     try {
       store.putIfAbsent(
-          entry.key() + Catalog.VERIFIED_SUFFIX,
+          BackupKey.parse(entry.key()).orElseThrow().verifiedKey(),
           Catalog.verifiedMarker(clock.instant(), sha),
           "application/json");
     } catch (IOException e) {
