@@ -2,12 +2,12 @@ package dev.neons3backup;
 
 import dev.neons3backup.backup.BackupJob;
 import dev.neons3backup.backup.Cancellation;
+import dev.neons3backup.backup.DumpOptions;
 import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.io.Compression;
 import dev.neons3backup.pg.ConnectionProbe;
 import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.restore.Restorer;
@@ -49,9 +49,7 @@ public final class BackupService {
   private final BackupStore store;
   private final PgInstallations pg;
   private final ConnectionProbe probe;
-  private final Compression compression;
-  private final int level;
-  private final int threads;
+  private final DumpOptions dumpOptions;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
@@ -61,9 +59,7 @@ public final class BackupService {
     this.store = store;
     this.pg = pg;
     this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
-    this.compression = settings.compression();
-    this.level = settings.effectiveCompressionLevel();
-    this.threads = settings.compressionThreads();
+    this.dumpOptions = DumpOptions.from(settings);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.clock = clock;
@@ -94,7 +90,7 @@ public final class BackupService {
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
     List<DatabaseTarget> targets = list.targets();
-    BackupJob job = new BackupJob(store, pg, probe, compression, level, threads, clock);
+    BackupJob job = new BackupJob(store, pg, probe, dumpOptions, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
     // Only kills work in flight; every database asks the deadline itself before it starts.
@@ -180,15 +176,12 @@ public final class BackupService {
             ? "database '" + name + "': stopped, " + cancel.reason() + "; it was not completed"
             : "database '" + name + "': not started, " + cancel.reason();
     LOG.error("backup of '{}' {}: {}", name, cancel.status().label(), why);
-    return new BackupResult(
+    return BackupResult.stopped(
         name,
         cancel.status(),
-        new BackupKey(name, keyTime, compression).format(),
-        "",
+        new BackupKey(name, keyTime, dumpOptions.compression()).format(),
         why,
-        Duration.ZERO,
-        Optional.empty(),
-        ErrorCode.DATABASE);
+        Duration.ZERO);
   }
 
   /** Stored backups, by database name, newest first; of one database when given. */
@@ -248,15 +241,7 @@ public final class BackupService {
       }
       all.add(
           Math.min(r.position(), all.size()),
-          new BackupResult(
-              r.name(),
-              BackupResult.Status.FAILED,
-              "",
-              "",
-              r.reason(),
-              Duration.ZERO,
-              Optional.empty(),
-              ErrorCode.CONFIG));
+          BackupResult.failed(r.name(), "", r.reason(), Duration.ZERO, ErrorCode.CONFIG));
     }
     return all;
   }

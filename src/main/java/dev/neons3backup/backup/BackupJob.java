@@ -29,10 +29,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -51,25 +48,21 @@ public final class BackupJob {
   private final BackupStore store;
   private final PgInstallations pg;
   private final ConnectionProbe probe;
+  private final DumpOptions options;
   private final Compression compression;
-  private final int level;
-  private final int threads;
   private final Clock clock;
 
   public BackupJob(
       BackupStore store,
       PgInstallations pg,
       ConnectionProbe probe,
-      Compression compression,
-      int level,
-      int threads,
+      DumpOptions options,
       Clock clock) {
     this.store = store;
     this.pg = pg;
     this.probe = probe;
-    this.compression = compression;
-    this.level = level;
-    this.threads = threads;
+    this.options = options;
+    this.compression = options.compression();
     this.clock = clock;
   }
 
@@ -79,7 +72,8 @@ public final class BackupJob {
     BackupKey backupKey = new BackupKey(target.name(), keyTime, compression);
     String key = backupKey.format();
     if (cancel.outOfTime()) {
-      return result(target, cancel.status(), key, "", notStarted(target, cancel), start, null);
+      return BackupResult.stopped(
+          target.name(), cancel.status(), key, notStarted(target, cancel), since(start));
     }
     try {
       if (store.exists(key)) {
@@ -88,10 +82,11 @@ public final class BackupJob {
       int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
       Manifest manifest = dump(target, backupKey, pgDump, versionNum, start, cancel, progress);
-      return result(target, Status.SUCCEEDED, key, store.describe(key), "", start, manifest);
+      return BackupResult.succeeded(
+          target.name(), key, store.describe(key), since(start), manifest);
     } catch (AlreadyExistsException e) {
       String why = "database '" + target.name() + "': a backup for this time already exists";
-      return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+      return BackupResult.skipped(target.name(), key, store.describe(key), why, since(start));
     } catch (Exception e) {
       if (cancel.isCancelled()) {
         String why =
@@ -100,21 +95,13 @@ public final class BackupJob {
                 + "': stopped, "
                 + cancel.reason()
                 + "; nothing was stored";
-        return result(target, cancel.status(), key, "", why, start, null);
+        return BackupResult.stopped(target.name(), cancel.status(), key, why, since(start));
       }
       ErrorCode code =
           e instanceof BackupException be
               ? be.code()
               : e instanceof IOException ? ErrorCode.STORAGE : ErrorCode.INTERNAL;
-      return new BackupResult(
-          target.name(),
-          Status.FAILED,
-          key,
-          "",
-          reason(target, e),
-          Duration.between(start, clock.instant()),
-          Optional.empty(),
-          code);
+      return BackupResult.failed(target.name(), key, reason(target, e), since(start), code);
     }
   }
 
@@ -149,7 +136,7 @@ public final class BackupJob {
       DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
       DumpScanner scanner = new DumpScanner();
       try (InputStream in = process.getInputStream();
-          OutputStream out = compression.compress(stored, level, threads)) {
+          OutputStream out = compression.compress(stored, options.level(), options.threads())) {
         byte[] buf = new byte[READ_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
           scanner.accept(buf, 0, n);
@@ -161,7 +148,7 @@ public final class BackupJob {
       checkDump(target, exit, stderr, scanner, cancel);
       StoredObject object = sink.commit();
       committed = true;
-      Manifest manifest = manifest(target, key, bin, versionNum, start, scanner, stored);
+      Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, stored);
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
@@ -197,7 +184,7 @@ public final class BackupJob {
             about
                 + "a backup for this time already exists; skipped"
                 + (wrote ? " (wrote its missing " + BackupKey.SHA256_SUFFIX + " file)" : "");
-        return result(target, Status.SKIPPED, key, store.describe(key), why, start, null);
+        return BackupResult.skipped(target.name(), key, store.describe(key), why, since(start));
       }
       case CORRUPT_MANIFEST ->
           throw new BackupException(
@@ -215,7 +202,7 @@ public final class BackupJob {
           }
           String why =
               about + "stopped, " + cancel.reason() + "; its stored backup is still incomplete";
-          return result(target, Status.TIMED_OUT, key, "", why, start, null);
+          return BackupResult.stopped(target.name(), Status.TIMED_OUT, key, why, since(start));
         }
         recordManifest(target, backupKey, manifest);
         recordSha256(target, backupKey, manifest);
@@ -223,7 +210,8 @@ public final class BackupJob {
             about
                 + "the backup for this time was stored without its manifest; completed it from the"
                 + " stored object";
-        return result(target, Status.COMPLETED, key, store.describe(key), why, start, manifest);
+        return BackupResult.completed(
+            target.name(), key, store.describe(key), why, since(start), manifest);
       }
     }
   }
@@ -317,33 +305,22 @@ public final class BackupJob {
   }
 
   private Manifest manifest(
-      DatabaseTarget target,
-      String key,
+      BackupKey key,
       PgBinary bin,
       int versionNum,
       Instant start,
       DumpScanner scanner,
       DigestingOutputStream stored) {
-    Instant end = clock.instant();
-    Map<String, Long> rows = scanner.rowCounts();
-    return new Manifest(
-        1,
-        target.name(),
+    return Manifest.ofDump(
         key,
-        start.toString(),
-        end.toString(),
-        Duration.between(start, end).toMillis(),
-        compression.id(),
-        level,
-        scanner.bytes(),
-        stored.count(),
-        HexFormat.of().formatHex(stored.digest()),
+        start,
+        clock.instant(),
+        options.level(),
+        stored.result(),
+        scanner,
         bin.version(),
         serverVersion(versionNum),
-        PG_DUMP_OPTIONS,
-        rows.values().stream().mapToLong(Long::longValue).sum(),
-        rows,
-        null);
+        PG_DUMP_OPTIONS);
   }
 
   static String serverVersion(int num) {
@@ -366,24 +343,7 @@ public final class BackupJob {
     return Failures.scrub(text, target.url().password());
   }
 
-  private BackupResult result(
-      DatabaseTarget target,
-      Status status,
-      String key,
-      String location,
-      String reason,
-      Instant start,
-      Manifest manifest) {
-    return new BackupResult(
-        target.name(),
-        status,
-        key,
-        location,
-        reason,
-        Duration.between(start, clock.instant()),
-        Optional.ofNullable(manifest),
-        status == Status.TIMED_OUT || status == Status.FAILED
-            ? ErrorCode.DATABASE
-            : ErrorCode.INTERNAL);
+  private Duration since(Instant start) {
+    return Duration.between(start, clock.instant());
   }
 }

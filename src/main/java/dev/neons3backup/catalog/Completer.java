@@ -5,6 +5,7 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.backup.Cancellation;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.io.ReadAhead;
+import dev.neons3backup.io.StoredBytes;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.verify.Verifier;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -75,25 +75,13 @@ public final class Completer {
       throw cannot(database, key, "the dump in it does not end with pg_dump's trailer");
     }
     String head = new String(header, 0, headerLength, StandardCharsets.UTF_8);
-    Map<String, Long> rows = scanner.rowCounts();
-    return new Manifest(
-        1,
-        database,
-        key,
-        null,
-        null,
-        null,
-        compression.id(),
-        null,
-        scanner.bytes(),
-        stored.count(),
-        HexFormat.of().formatHex(stored.digest()),
+    return Manifest.rebuilt(
+        BackupKey.parse(key).orElseThrow(),
+        clock.instant(),
+        new StoredBytes(stored.count(), HexFormat.of().formatHex(stored.digest())),
+        scanner,
         version(head, PG_DUMP),
-        version(head, SERVER),
-        null,
-        rows.values().stream().mapToLong(Long::longValue).sum(),
-        rows,
-        clock.instant().toString());
+        version(head, SERVER));
   }
 
   /** The version word after {@code prefix} in the dump's header, e.g. "15.14". */

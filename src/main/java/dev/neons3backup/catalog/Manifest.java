@@ -3,8 +3,12 @@ package dev.neons3backup.catalog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.neons3backup.io.StoredBytes;
+import dev.neons3backup.pg.DumpScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +39,76 @@ public record Manifest(
     long totalRows,
     Map<String, Long> tables,
     String completedAt) {
+
+  private static final int FORMAT_VERSION = 1;
+
+  /** The manifest of a dump this run wrote. */
+  public static Manifest ofDump(
+      BackupKey key,
+      Instant startedAt,
+      Instant finishedAt,
+      int compressionLevel,
+      StoredBytes stored,
+      DumpScanner dump,
+      String pgDumpVersion,
+      String serverVersion,
+      List<String> pgDumpOptions) {
+    Map<String, Long> rows = dump.rowCounts();
+    return new Manifest(
+        FORMAT_VERSION,
+        key.database(),
+        key.format(),
+        startedAt.toString(),
+        finishedAt.toString(),
+        Duration.between(startedAt, finishedAt).toMillis(),
+        key.compression().id(),
+        compressionLevel,
+        dump.bytes(),
+        stored.count(),
+        stored.sha256(),
+        pgDumpVersion,
+        serverVersion,
+        pgDumpOptions,
+        total(rows),
+        rows,
+        null);
+  }
+
+  /**
+   * The manifest of a stored object rebuilt from its bytes; what they cannot tell (when the dump
+   * ran, the level, pg_dump's options) is left out.
+   */
+  public static Manifest rebuilt(
+      BackupKey key,
+      Instant completedAt,
+      StoredBytes stored,
+      DumpScanner dump,
+      String pgDumpVersion,
+      String serverVersion) {
+    Map<String, Long> rows = dump.rowCounts();
+    return new Manifest(
+        FORMAT_VERSION,
+        key.database(),
+        key.format(),
+        null,
+        null,
+        null,
+        key.compression().id(),
+        null,
+        dump.bytes(),
+        stored.count(),
+        stored.sha256(),
+        pgDumpVersion,
+        serverVersion,
+        null,
+        total(rows),
+        rows,
+        completedAt.toString());
+  }
+
+  private static long total(Map<String, Long> rows) {
+    return rows.values().stream().mapToLong(Long::longValue).sum();
+  }
 
   private static final ObjectMapper JSON =
       new ObjectMapper()

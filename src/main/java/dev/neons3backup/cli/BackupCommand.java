@@ -218,7 +218,9 @@ final class BackupCommand implements Callable<Integer> {
       return 0;
     }
     boolean allStorage =
-        report.results().stream().filter(r -> !r.ok()).allMatch(r -> r.code() == ErrorCode.STORAGE);
+        report.results().stream()
+            .filter(r -> !r.ok())
+            .allMatch(r -> r.code().equals(Optional.of(ErrorCode.STORAGE)));
     return allStorage ? ErrorCode.STORAGE.exitCode() : ErrorCode.DATABASE.exitCode();
   }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Passes bytes through while counting them and computing their SHA-256. */
 public final class DigestingOutputStream extends FilterOutputStream {
@@ -38,5 +39,10 @@ public final class DigestingOutputStream extends FilterOutputStream {
 
   public byte[] digest() {
     return sha256.digest();
+  }
+
+  /** The count and SHA-256 of every byte written; call once, after the last write. */
+  public StoredBytes result() {
+    return new StoredBytes(count, HexFormat.of().formatHex(sha256.digest()));
   }
 }
