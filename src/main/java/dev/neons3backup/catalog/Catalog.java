@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
-import dev.neons3backup.BackupService;
 import dev.neons3backup.ErrorCode;
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.store.BackupStore;
 import java.io.FileNotFoundException;
@@ -43,7 +43,7 @@ public final class Catalog {
         backups.add(key);
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(8, BackupService.daemon("catalog"));
+    ExecutorService pool = Executors.newFixedThreadPool(8, Threads.daemons("catalog"));
     try {
       List<Future<BackupEntry>> futures = new ArrayList<>();
       for (String key : backups) {
@@ -51,7 +51,7 @@ public final class Catalog {
       }
       List<BackupEntry> entries = new ArrayList<>();
       for (Future<BackupEntry> f : futures) {
-        entries.add(BackupService.await(f));
+        entries.add(Threads.await(f));
       }
       entries.sort(
           Comparator.comparing(BackupEntry::database)

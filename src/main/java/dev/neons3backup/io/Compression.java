@@ -3,6 +3,7 @@ package dev.neons3backup.io;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.neons3backup.BackupException;
+import dev.neons3backup.concurrent.Threads;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,12 +58,7 @@ public enum Compression {
 
   private static final int BUFFER = 64 * 1024;
   private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "compress");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Threads.daemons("compress"));
 
   private final String id;
   private final String extension;

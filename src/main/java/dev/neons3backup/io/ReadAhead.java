@@ -1,5 +1,6 @@
 package dev.neons3backup.io;
 
+import dev.neons3backup.concurrent.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,9 +27,7 @@ public final class ReadAhead extends InputStream {
   public ReadAhead(InputStream source, int chunks, int chunkSize) {
     this.source = source;
     this.queue = new ArrayBlockingQueue<>(chunks);
-    this.thread = new Thread(() -> fill(chunkSize), "read-ahead");
-    thread.setDaemon(true);
-    thread.start();
+    this.thread = Threads.start("read-ahead", () -> fill(chunkSize));
   }
 
   private void fill(int chunkSize) {

@@ -1,5 +1,6 @@
 package dev.neons3backup.pg;
 
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.ConnectionUrl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,10 +111,5 @@ public final class PgProcesses {
   }
 
   private static final ExecutorService READERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "pg-output");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Threads.daemons("pg-output"));
 }

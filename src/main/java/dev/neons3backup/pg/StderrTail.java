@@ -1,5 +1,6 @@
 package dev.neons3backup.pg;
 
+import dev.neons3backup.concurrent.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,7 @@ public final class StderrTail {
   private final Thread thread;
 
   private StderrTail(InputStream stderr, Consumer<String> log, String name) {
-    thread = new Thread(() -> drain(stderr, log), name);
-    thread.setDaemon(true);
-    thread.start();
+    thread = Threads.start(name, () -> drain(stderr, log));
   }
 
   public static StderrTail start(Process process, Consumer<String> log, String name) {

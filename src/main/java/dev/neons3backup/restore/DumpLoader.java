@@ -3,6 +3,7 @@ package dev.neons3backup.restore;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.ReadAhead;
 import dev.neons3backup.pg.DumpScanner;
@@ -252,18 +253,15 @@ final class DumpLoader {
   }
 
   private static void drain(InputStream in) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (in) {
-                in.transferTo(OutputStream.nullOutputStream());
-              } catch (IOException e) {
-                // psql is gone.
-              }
-            },
-            "psql-stdout");
-    t.setDaemon(true);
-    t.start();
+    Threads.start(
+        "psql-stdout",
+        () -> {
+          try (in) {
+            in.transferTo(OutputStream.nullOutputStream());
+          } catch (IOException e) {
+            // psql is gone.
+          }
+        });
   }
 
   private static void closeQuietly(OutputStream out) {

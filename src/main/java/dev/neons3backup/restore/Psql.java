@@ -2,6 +2,7 @@ package dev.neons3backup.restore;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.ConnectionUrl;
 import dev.neons3backup.pg.Failures;
 import dev.neons3backup.pg.PgBinary;
@@ -87,9 +88,7 @@ final class Psql {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
               }
             });
-    Thread t = new Thread(task, "psql-out-" + name);
-    t.setDaemon(true);
-    t.start();
+    Threads.start("psql-out-" + name, task);
     return task;
   }
 
