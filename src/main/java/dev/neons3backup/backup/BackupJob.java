@@ -195,7 +195,7 @@ public final class BackupJob {
         try {
           manifest =
               new Completer(store, clock)
-                  .rebuild(target.name(), key, compression, cancel, progress);
+                  .rebuild(target.name(), key, compression, cancel::isCancelled, progress);
         } catch (BackupException e) {
           if (!cancel.isCancelled()) {
             throw e;

@@ -2,18 +2,18 @@ package dev.neons3backup.catalog;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.backup.Cancellation;
 import dev.neons3backup.io.Compression;
+import dev.neons3backup.io.DigestingInputStream;
 import dev.neons3backup.io.ReadAhead;
 import dev.neons3backup.io.StoredBytes;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.store.BackupStore;
-import dev.neons3backup.verify.Verifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -43,19 +43,19 @@ public final class Completer {
       String database,
       String key,
       Compression compression,
-      Cancellation cancel,
+      BooleanSupplier cancelled,
       LongConsumer progress)
       throws IOException {
     DumpScanner scanner = new DumpScanner();
     byte[] header = new byte[HEADER_BYTES];
     int headerLength = 0;
-    Verifier.DigestingInputStream stored;
+    DigestingInputStream stored;
     try (InputStream raw = new ReadAhead(store.open(key), 8, 1 << 20)) {
-      stored = new Verifier.DigestingInputStream(raw, n -> {});
+      stored = new DigestingInputStream(raw, n -> {});
       try (InputStream plain = compression.decompress(stored)) {
         byte[] buf = new byte[256 * 1024];
         for (int n; (n = plain.read(buf)) > 0; ) {
-          if (cancel.isCancelled()) {
+          if (cancelled.getAsBoolean()) {
             throw new BackupException(ErrorCode.DATABASE, "cancelled");
           }
           int keep = Math.min(n, HEADER_BYTES - headerLength);
