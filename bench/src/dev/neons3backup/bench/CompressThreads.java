@@ -1,6 +1,6 @@
 package dev.neons3backup.bench;
 
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.io.Compression;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

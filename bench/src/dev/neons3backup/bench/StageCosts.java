@@ -1,6 +1,6 @@
 package dev.neons3backup.bench;
 
-import dev.neons3backup.dump.DumpScanner;
+import dev.neons3backup.pg.DumpScanner;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

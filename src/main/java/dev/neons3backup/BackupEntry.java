@@ -1,6 +1,7 @@
 package dev.neons3backup;
 
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.io.Compression;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.neons3backup;
 
+import dev.neons3backup.catalog.Manifest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * @param location where the backup is, e.g. {@code s3://bucket/key}; empty unless stored
  * @param reason one line saying why, for every status but SUCCEEDED
  * @param manifest the recorded facts, when this run stored or completed the backup
- * @param code what kind of failure it was (meaningful for FAILED only)
+ * @param code what kind of failure it was: present exactly when the result is not {@link #ok()}
  */
 public record BackupResult(
     String name,
@@ -23,7 +24,75 @@ public record BackupResult(
     String reason,
     Duration duration,
     Optional<Manifest> manifest,
-    ErrorCode code) {
+    Optional<ErrorCode> code) {
+
+  public BackupResult {
+    if (code.isPresent() == ok(status)) {
+      throw new IllegalArgumentException("an error code goes with a failure, and only with one");
+    }
+    if (manifest.isPresent() && status != Status.SUCCEEDED && status != Status.COMPLETED) {
+      throw new IllegalArgumentException("a manifest goes with a stored or completed backup");
+    }
+  }
+
+  /** Stored by this run. */
+  public static BackupResult succeeded(
+      String name, String key, String location, Duration duration, Manifest manifest) {
+    return new BackupResult(
+        name,
+        Status.SUCCEEDED,
+        key,
+        location,
+        "",
+        duration,
+        Optional.of(manifest),
+        Optional.empty());
+  }
+
+  /** Found incomplete and completed from the stored object. */
+  public static BackupResult completed(
+      String name,
+      String key,
+      String location,
+      String reason,
+      Duration duration,
+      Manifest manifest) {
+    return new BackupResult(
+        name,
+        Status.COMPLETED,
+        key,
+        location,
+        reason,
+        duration,
+        Optional.of(manifest),
+        Optional.empty());
+  }
+
+  /** Already stored by an earlier run for the same time. */
+  public static BackupResult skipped(
+      String name, String key, String location, String reason, Duration duration) {
+    return new BackupResult(
+        name, Status.SKIPPED, key, location, reason, duration, Optional.empty(), Optional.empty());
+  }
+
+  public static BackupResult failed(
+      String name, String key, String reason, Duration duration, ErrorCode code) {
+    return new BackupResult(
+        name, Status.FAILED, key, "", reason, duration, Optional.empty(), Optional.of(code));
+  }
+
+  /**
+   * Stopped or never started by a cancelled run: {@code status} is TIMED_OUT when the deadline
+   * stopped it, FAILED when a signal did.
+   */
+  public static BackupResult stopped(
+      String name, Status status, String key, String reason, Duration duration) {
+    if (ok(status)) {
+      throw new IllegalArgumentException("a stopped backup is not " + status.label());
+    }
+    return new BackupResult(
+        name, status, key, "", reason, duration, Optional.empty(), Optional.of(ErrorCode.DATABASE));
+  }
 
   public enum Status {
     /** Stored by this run. */
@@ -70,6 +139,10 @@ public record BackupResult(
   }
 
   public boolean ok() {
+    return ok(status);
+  }
+
+  private static boolean ok(Status status) {
     return status == Status.SUCCEEDED || status == Status.SKIPPED || status == Status.COMPLETED;
   }
 }

@@ -1,53 +1,39 @@
 package dev.neons3backup;
 
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.backup.BackupJob;
+import dev.neons3backup.backup.BackupRun;
+import dev.neons3backup.backup.Cancellation;
+import dev.neons3backup.backup.DumpOptions;
+import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.dump.ConnectionProbe;
-import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.pg.ConnectionProbe;
+import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.restore.Restorer;
+import dev.neons3backup.retention.Pruner;
 import dev.neons3backup.retention.RetentionPolicy;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.verify.Verifier;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
-import org.apache.logging.log4j.CloseableThreadContext;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * The facade: backs up databases into a store and reports what happened. Entry points (the Lambda
  * handler, the CLI) build one and print or return its results.
  */
 public final class BackupService {
-  private static final Logger LOG = LogManager.getLogger(BackupService.class);
-
   private final BackupStore store;
   private final PgInstallations pg;
   private final ConnectionProbe probe;
-  private final Compression compression;
-  private final int level;
-  private final int threads;
+  private final DumpOptions dumpOptions;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
@@ -57,9 +43,7 @@ public final class BackupService {
     this.store = store;
     this.pg = pg;
     this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
-    this.compression = settings.compression();
-    this.level = settings.effectiveCompressionLevel();
-    this.threads = settings.compressionThreads();
+    this.dumpOptions = DumpOptions.from(settings);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.clock = clock;
@@ -89,37 +73,14 @@ public final class BackupService {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    List<DatabaseTarget> targets = list.targets();
-    BackupJob job = new BackupJob(store, pg, probe, compression, level, threads, clock);
+    BackupJob job = new BackupJob(store, pg, probe, dumpOptions, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
-    // Only kills work in flight; every database asks the deadline itself before it starts.
-    ScheduledExecutorService watchdog =
-        Executors.newSingleThreadScheduledExecutor(daemon("deadline"));
-    watchdog.scheduleAtFixedRate(cancel::outOfTime, 250, 250, TimeUnit.MILLISECONDS);
-    ExecutorService workers =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(concurrency, targets.size())), daemon("backup"));
     try {
-      List<Task> tasks = new ArrayList<>();
-      for (DatabaseTarget target : targets) {
-        Task task = new Task(target, new AtomicBoolean());
-        tasks.add(task);
-        task.future =
-            workers.submit(
-                () -> task.run(cancel, () -> job.run(target, keyTime, cancel, progress)));
-      }
-      List<BackupResult> results = new ArrayList<>();
-      for (Task task : tasks) {
-        results.add(awaitWithin(task, keyTime, deadline, cancel));
-      }
-      BackupReport report = new BackupReport(keyTime, inPlace(list.rejected(), results));
-      LOG.info(report.summary());
-      return report;
+      return new BackupRun(job, concurrency, deadlineMargin, dumpOptions.compression())
+          .run(list, keyTime, cancel, deadline, progress);
     } finally {
       running.remove(cancel);
-      workers.shutdownNow();
-      watchdog.shutdownNow();
     }
   }
 
@@ -130,61 +91,6 @@ public final class BackupService {
    */
   public void stopRuns(String why) {
     running.forEach(c -> c.cancel(BackupResult.Status.FAILED, why));
-  }
-
-  /** One database's work in a run: started once a worker picked it up. */
-  private static final class Task {
-    final DatabaseTarget target;
-    final AtomicBoolean started;
-    volatile Future<BackupResult> future;
-
-    Task(DatabaseTarget target, AtomicBoolean started) {
-      this.target = target;
-      this.started = started;
-    }
-
-    BackupResult run(Cancellation cancel, Supplier<BackupResult> work) {
-      started.set(true);
-      cancel.enter();
-      try {
-        return logged(target, work);
-      } finally {
-        cancel.leave();
-      }
-    }
-  }
-
-  /** The task's result, or a timed-out one once only half the margin is left. */
-  private BackupResult awaitWithin(
-      Task task, Instant keyTime, Deadline deadline, Cancellation cancel) {
-    long giveUpAt = deadlineMargin.toMillis() / 2;
-    while (true) {
-      try {
-        return await(task.future, 250);
-      } catch (TimeoutException e) {
-        if (cancel.outOfTime() && deadline.remainingMillis() < giveUpAt) {
-          return abandoned(task, keyTime, cancel);
-        }
-      }
-    }
-  }
-
-  private BackupResult abandoned(Task task, Instant keyTime, Cancellation cancel) {
-    String name = task.target.name();
-    String why =
-        task.started.get()
-            ? "database '" + name + "': stopped, " + cancel.reason() + "; it was not completed"
-            : "database '" + name + "': not started, " + cancel.reason();
-    LOG.error("backup of '{}' {}: {}", name, cancel.status().label(), why);
-    return new BackupResult(
-        name,
-        cancel.status(),
-        BackupJob.keyFor(name, keyTime, compression),
-        "",
-        why,
-        Duration.ZERO,
-        Optional.empty(),
-        ErrorCode.DATABASE);
   }
 
   /** Stored backups, by database name, newest first; of one database when given. */
@@ -231,92 +137,8 @@ public final class BackupService {
     }
   }
 
-  /** The results of the backed-up entries with a FAILED result put in for each refused one. */
-  private static List<BackupResult> inPlace(
-      List<TargetList.Rejected> rejected, List<BackupResult> ran) {
-    List<BackupResult> all = new ArrayList<>(ran);
-    for (TargetList.Rejected r : rejected) {
-      try (var ctx = CloseableThreadContext.put("database", r.name())) {
-        LOG.error("backup failed: {}", r.reason());
-      }
-      all.add(
-          Math.min(r.position(), all.size()),
-          new BackupResult(
-              r.name(),
-              BackupResult.Status.FAILED,
-              "",
-              "",
-              r.reason(),
-              Duration.ZERO,
-              Optional.empty(),
-              ErrorCode.CONFIG));
-    }
-    return all;
-  }
-
   private BackupException storage(IOException e) {
     return new BackupException(
         ErrorCode.STORAGE, "the store " + store.describe("") + " failed: " + e.getMessage(), e);
-  }
-
-  private static BackupResult logged(DatabaseTarget target, Supplier<BackupResult> work) {
-    try (var ctx = CloseableThreadContext.put("database", target.name())) {
-      LOG.info("backup started");
-      BackupResult r = work.get();
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("outcome", r.status().label());
-      fields.put("durationMs", Long.toString(r.duration().toMillis()));
-      fields.put("key", r.key());
-      r.manifest()
-          .ifPresent(
-              m -> {
-                fields.put("rawBytes", Long.toString(m.rawBytes()));
-                fields.put("storedBytes", Long.toString(m.storedBytes()));
-                fields.put("sha256", m.sha256());
-                fields.put("pgDumpVersion", m.pgDumpVersion());
-                fields.put("serverVersion", m.serverVersion());
-              });
-      try (var more = CloseableThreadContext.putAll(fields)) {
-        if (r.ok()) {
-          LOG.info("backup {}", r.status().label());
-        } else {
-          LOG.error("backup {}: {}", r.status().label(), r.reason());
-        }
-      }
-      return r;
-    }
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return await(f, Long.MAX_VALUE);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static <T> T await(Future<T> f, long millis) throws TimeoutException {
-    try {
-      return f.get(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BackupException(ErrorCode.INTERNAL, "interrupted while waiting for backups");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof BackupException be) {
-        throw be;
-      }
-      if (e.getCause() instanceof UncheckedIOException io) {
-        throw new BackupException(ErrorCode.STORAGE, io.getCause().getMessage(), io);
-      }
-      throw new BackupException(ErrorCode.INTERNAL, "unexpected error: " + e.getCause(), e);
-    }
-  }
-
-  static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

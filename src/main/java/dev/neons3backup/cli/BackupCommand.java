@@ -5,12 +5,12 @@ import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.Deadline;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.compress.Compression;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.config.Targets;
+import dev.neons3backup.io.Compression;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -231,7 +231,9 @@ final class BackupCommand implements Callable<Integer> {
       return 0;
     }
     boolean allStorage =
-        report.results().stream().filter(r -> !r.ok()).allMatch(r -> r.code() == ErrorCode.STORAGE);
+        report.results().stream()
+            .filter(r -> !r.ok())
+            .allMatch(r -> r.code().equals(Optional.of(ErrorCode.STORAGE)));
     return allStorage ? ErrorCode.STORAGE.exitCode() : ErrorCode.DATABASE.exitCode();
   }
 }

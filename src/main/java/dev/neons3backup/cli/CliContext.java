@@ -2,7 +2,7 @@ package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupService;
 import dev.neons3backup.config.Settings;
-import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.LocalBackupStore;
 import dev.neons3backup.store.S3BackupStore;

@@ -1,7 +1,7 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupEntry;
-import dev.neons3backup.KeyTime;
+import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.KeyTime;
 import dev.neons3backup.PruneReport;
+import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.retention.Decision;

@@ -1,7 +1,7 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupException;
-import dev.neons3backup.KeyTime;
+import dev.neons3backup.catalog.KeyTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

@@ -1,7 +1,7 @@
 package dev.neons3backup.config;
 
 import dev.neons3backup.BackupException;
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.io.Compression;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

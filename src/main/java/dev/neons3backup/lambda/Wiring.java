@@ -5,7 +5,7 @@ import dev.neons3backup.BackupService;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.dump.PgInstallations;
+import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import dev.neons3backup.store.UploadPool;

@@ -1,5 +1,6 @@
 package dev.neons3backup.store;
 
+import dev.neons3backup.concurrent.Threads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,12 +50,7 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private static final Duration ABORT_ATTEMPT = Duration.ofSeconds(8);
   private static final Duration PART_WAIT = Duration.ofSeconds(10);
   private static final ExecutorService ABORTS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "s3-abort");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Threads.daemons("s3-abort"));
 
   private final S3Client s3;
   private final String bucket;

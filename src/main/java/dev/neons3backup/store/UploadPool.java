@@ -1,8 +1,8 @@
 package dev.neons3backup.store;
 
+import dev.neons3backup.concurrent.Threads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that upload parts. Unbounded on purpose: each sink bounds its own parts in flight, so
@@ -18,12 +18,6 @@ public final class UploadPool {
   }
 
   private static ExecutorService create() {
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newCachedThreadPool(
-        r -> {
-          Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    return Executors.newCachedThreadPool(Threads.daemons("s3-upload"));
   }
 }

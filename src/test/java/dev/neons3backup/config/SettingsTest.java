@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.compress.Compression;
+import dev.neons3backup.io.Compression;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupException;
-import dev.neons3backup.Manifest;
+import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.PostgresCluster;
 import java.io.IOException;
@@ -46,14 +46,14 @@ class BackupHandlerIT {
 
     assertThat(response).containsEntry("statusCode", 200);
     String key = "app-prod/2026-11-24_02-00-00.sql.gz";
-    assertThat(h.keys()).containsExactly(key, key + Manifest.SUFFIX, key + Manifest.SHA256_SUFFIX);
+    assertThat(h.keys()).containsExactly(key, key + ".manifest.json", key + ".sha256");
     assertThat(h.openUploads()).isEmpty();
     byte[] stored = h.get(key);
-    Manifest manifest = Manifest.fromJson(h.get(key + Manifest.SUFFIX));
+    Manifest manifest = Manifest.fromJson(h.get(key + ".manifest.json"));
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored));
     assertThat(manifest.sha256()).isEqualTo(sha);
     assertThat(manifest.storedBytes()).isEqualTo(stored.length);
-    assertThat(new String(h.get(key + Manifest.SHA256_SUFFIX), StandardCharsets.UTF_8))
+    assertThat(new String(h.get(key + ".sha256"), StandardCharsets.UTF_8))
         .isEqualTo(sha + "  2026-11-24_02-00-00.sql.gz\n");
     assertThat(manifest.serverVersion()).startsWith("15.");
     assertThat(manifest.pgDumpVersion()).startsWith("15.");

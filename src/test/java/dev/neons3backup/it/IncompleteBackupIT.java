@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupService;
-import dev.neons3backup.Manifest;
 import dev.neons3backup.VerifyReport;
+import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.testing.FailingS3Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,8 +27,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 class IncompleteBackupIT {
   private static final String KEY = "victim/2026-11-24_02-00-00.sql.gz";
-  private static final String MANIFEST = KEY + Manifest.SUFFIX;
-  private static final String SHA256 = KEY + Manifest.SHA256_SUFFIX;
+  private static final String MANIFEST = KEY + ".manifest.json";
+  private static final String SHA256 = KEY + ".sha256";
 
   private static String db() {
     return Harness.database(

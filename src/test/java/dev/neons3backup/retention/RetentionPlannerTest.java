@@ -2,7 +2,7 @@ package dev.neons3backup.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neons3backup.KeyTime;
+import dev.neons3backup.catalog.KeyTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

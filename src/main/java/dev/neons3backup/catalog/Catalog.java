@@ -1,0 +1,212 @@
+package dev.neons3backup.catalog;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.concurrent.Threads;
+import dev.neons3backup.io.Compression;
+import dev.neons3backup.store.BackupStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Finds the backups in a store and reads their side files. */
+public final class Catalog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BackupStore store;
+
+  public Catalog(BackupStore store) {
+    this.store = store;
+  }
+
+  /** Backups of one database (or all), by database name, newest first. */
+  public List<BackupEntry> list(Optional<String> database) throws IOException {
+    List<String> keys = store.list(database.map(d -> d + "/").orElse(""));
+    Set<String> present = new HashSet<>(keys);
+    List<String> backups = new ArrayList<>();
+    for (String key : keys) {
+      if (BackupKey.parse(key).isPresent()) {
+        backups.add(key);
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8, Threads.daemons("catalog"));
+    try {
+      List<Future<BackupEntry>> futures = new ArrayList<>();
+      for (String key : backups) {
+        futures.add(pool.submit(() -> entry(key, present)));
+      }
+      List<BackupEntry> entries = new ArrayList<>();
+      for (Future<BackupEntry> f : futures) {
+        entries.add(Threads.await(f));
+      }
+      entries.sort(
+          Comparator.comparing(BackupEntry::database)
+              .thenComparing(BackupEntry::time, Comparator.reverseOrder()));
+      return entries;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The backup of {@code database} at {@code time}, whatever its state; or, when time is empty, its
+   * newest complete one: an incomplete backup is never chosen for the user.
+   */
+  public BackupEntry find(String database, Optional<Instant> time) throws IOException {
+    List<BackupEntry> all = list(Optional.of(database));
+    if (all.isEmpty()) {
+      throw new BackupException(
+          ErrorCode.CONFIG,
+          "database '"
+              + database
+              + "' has no backups in "
+              + store.describe("")
+              + "; run list to see what there is.");
+    }
+    if (time.isEmpty()) {
+      return all.stream()
+          .filter(BackupEntry::complete)
+          .findFirst()
+          .orElseThrow(() -> noneComplete(all));
+    }
+    return all.stream()
+        .filter(e -> e.time().equals(time.get()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new BackupException(
+                    ErrorCode.CONFIG,
+                    "database '"
+                        + database
+                        + "' has no backup at "
+                        + KeyTime.format(time.get())
+                        + "; the newest is "
+                        + KeyTime.format(all.get(0).time())
+                        + " (run list to see them all)."));
+  }
+
+  private BackupException noneComplete(List<BackupEntry> all) {
+    BackupEntry newest = all.get(0);
+    return new BackupException(
+        ErrorCode.CONFIG,
+        "database '"
+            + newest.database()
+            + "' has no complete backup in "
+            + store.describe("")
+            + " ("
+            + all.size()
+            + " without a readable manifest, the newest "
+            + KeyTime.format(newest.time())
+            + "); run verify --name "
+            + newest.database()
+            + " to see why, or restore one anyway with --at TIME.");
+  }
+
+  /** What the store holds for the backup {@code key} (whose object exists), side files included. */
+  public BackupEntry entry(String key) throws IOException {
+    Set<String> present = new HashSet<>();
+    BackupKey parsed = BackupKey.parse(key).orElseThrow();
+    for (String side : List.of(parsed.manifestKey(), parsed.verifiedKey())) {
+      if (store.exists(side)) {
+        present.add(side);
+      }
+    }
+    try {
+      return entry(key, present);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private BackupEntry entry(String key, Set<String> present) {
+    BackupKey parsed = BackupKey.parse(key).orElseThrow();
+    String database = parsed.database();
+    Instant time = parsed.time();
+    Compression compression = parsed.compression();
+    Optional<Instant> verified = Optional.empty();
+    if (present.contains(parsed.verifiedKey())) {
+      verified = read(parsed.verifiedKey()).map(Catalog::verifiedAt);
+    }
+    Optional<byte[]> json =
+        present.contains(parsed.manifestKey()) ? read(parsed.manifestKey()) : Optional.empty();
+    if (json.isEmpty()) {
+      return new BackupEntry(database, time, key, compression, Optional.empty(), verified);
+    }
+    Optional<String> problem;
+    Manifest manifest = null;
+    try {
+      manifest = Manifest.fromJson(json.get());
+      problem = manifest.problemFor(key);
+    } catch (IOException e) {
+      problem = Optional.of("it is not a readable manifest");
+    }
+    if (problem.isPresent()) {
+      return new BackupEntry(
+          database,
+          time,
+          key,
+          compression,
+          Optional.empty(),
+          verified,
+          BackupEntry.State.CORRUPT_MANIFEST,
+          "corrupt manifest: "
+              + problem.get()
+              + " (delete "
+              + store.describe(parsed.manifestKey())
+              + " and run the backup for this time again, e.g. backup --at, to rebuild it)");
+    }
+    return new BackupEntry(
+        database,
+        time,
+        key,
+        compression,
+        Optional.of(manifest),
+        verified,
+        BackupEntry.State.COMPLETE,
+        "");
+  }
+
+  private Optional<byte[]> read(String key) {
+    try (InputStream in = store.open(key)) {
+      return Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Instant verifiedAt(byte[] json) {
+    try {
+      return Instant.parse(JSON.readValue(json, VerifiedMarker.class).verifiedAt());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The marker a successful {@code verify} leaves beside the backup. */
+  public static byte[] verifiedMarker(Instant at, String sha256) {
+    try {
+      return JSON.writeValueAsBytes(new VerifiedMarker(at.toString(), sha256));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record VerifiedMarker(String verifiedAt, String sha256) {}
+}

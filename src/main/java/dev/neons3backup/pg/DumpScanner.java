@@ -1,0 +1,188 @@
+package dev.neons3backup.pg;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Watches a plain-format dump as it streams past, without holding it: counts the rows of every
+ * {@code COPY … FROM stdin;} block and remembers the end of the stream, to tell whether pg_dump
+ * wrote its completion trailer last.
+ */
+public final class DumpScanner {
+  static final String TRAILER = "-- PostgreSQL database dump complete";
+  private static final String TRAILER_LINES = "--\n" + TRAILER + "\n--";
+  private static final Pattern UNRESTRICT = Pattern.compile("\\\\unrestrict [A-Za-z0-9]+");
+  private static final int TAIL = 1024;
+  private static final int MAX_HEADER = 64 * 1024;
+
+  private final Map<String, Long> rows = new LinkedHashMap<>();
+  private final byte[] tail = new byte[TAIL];
+  private long total;
+  private boolean atLineStart = true;
+  // Outside COPY: the current line when it may be a COPY header; null when it cannot be.
+  private StringBuilderBytes header = new StringBuilderBytes();
+  private String copyTable;
+  private long copyRows;
+  private int terminatorMatch = -1;
+
+  public void accept(byte[] buf, int off, int len) {
+    keepTail(buf, off, len);
+    total += len;
+    int end = off + len;
+    for (int i = off; i < end; i++) {
+      byte b = buf[i];
+      if (copyTable != null) {
+        i = inCopy(buf, i, end);
+      } else {
+        outsideCopy(b);
+      }
+    }
+  }
+
+  /** Scans COPY data from {@code i}; returns the index of the last byte consumed. */
+  private int inCopy(byte[] buf, int i, int end) {
+    for (; i < end; i++) {
+      byte b = buf[i];
+      if (atLineStart) {
+        terminatorMatch = b == '\\' ? 1 : -1;
+        atLineStart = false;
+        if (b == '\n') {
+          atLineStart = true;
+          copyRows++;
+        }
+        continue;
+      }
+      if (b == '\n') {
+        if (terminatorMatch == 2) {
+          rows.merge(copyTable, copyRows, Long::sum);
+          copyTable = null;
+          atLineStart = true;
+          return i;
+        }
+        copyRows++;
+        atLineStart = true;
+        terminatorMatch = -1;
+      } else if (terminatorMatch == 1 && b == '.') {
+        terminatorMatch = 2;
+      } else {
+        terminatorMatch = -1;
+      }
+    }
+    return end - 1;
+  }
+
+  private void outsideCopy(byte b) {
+    if (b == '\n') {
+      if (header != null && header.startsWith("COPY ")) {
+        String line = header.toString();
+        if (line.endsWith(" FROM stdin;")) {
+          copyTable = CopyHeader.tableName(line);
+          copyRows = 0;
+        }
+      }
+      header = new StringBuilderBytes();
+      atLineStart = true;
+      return;
+    }
+    atLineStart = false;
+    if (header != null) {
+      if (header.length() < 5 && b != "COPY ".charAt(header.length())) {
+        header = null;
+      } else if (header.length() >= MAX_HEADER) {
+        header = null;
+      } else {
+        header.append(b);
+      }
+    }
+  }
+
+  private void keepTail(byte[] buf, int off, int len) {
+    if (len >= TAIL) {
+      System.arraycopy(buf, off + len - TAIL, tail, 0, TAIL);
+    } else {
+      System.arraycopy(tail, len, tail, 0, TAIL - len);
+      System.arraycopy(buf, off, tail, TAIL - len, len);
+    }
+  }
+
+  /**
+   * Whether the stream so far ends with pg_dump's completion trailer: its three comment lines, then
+   * only blank lines, or the {@code \\unrestrict KEY} line that pg_dump writes last since the fix
+   * for CVE-2025-8714 (then blank lines). The trailer's text anywhere else — in a row of data, or
+   * followed by anything more — is not an end.
+   */
+  public boolean complete() {
+    if (copyTable != null) {
+      return false;
+    }
+    int n = (int) Math.min(total, TAIL);
+    String end = stripTrailingBlanks(new String(tail, TAIL - n, n, StandardCharsets.UTF_8));
+    int lastLine = end.lastIndexOf('\n') + 1;
+    if (UNRESTRICT.matcher(end.substring(lastLine)).matches()) {
+      end = stripTrailingBlanks(end.substring(0, lastLine));
+    }
+    return end.endsWith("\n" + TRAILER_LINES) || end.equals(TRAILER_LINES);
+  }
+
+  private static String stripTrailingBlanks(String s) {
+    int end = s.length();
+    while (end > 0 && " \t\r\n".indexOf(s.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+
+  public long bytes() {
+    return total;
+  }
+
+  /**
+   * Whether the stream so far stops inside a COPY block, before the line {@code \.} that ends it.
+   */
+  public boolean inCopy() {
+    return copyTable != null;
+  }
+
+  /** Rows per table, {@code schema.table} as written in the dump, in dump order. */
+  public Map<String, Long> rowCounts() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+  }
+
+  /** A growable byte buffer for one header line, decoded as UTF-8 at the end. */
+  private static final class StringBuilderBytes {
+    private byte[] bytes = new byte[128];
+    private int n;
+
+    void append(byte b) {
+      if (n == bytes.length) {
+        bytes = Arrays.copyOf(bytes, n * 2);
+      }
+      bytes[n++] = b;
+    }
+
+    int length() {
+      return n;
+    }
+
+    boolean startsWith(String ascii) {
+      if (n < ascii.length()) {
+        return false;
+      }
+      for (int i = 0; i < ascii.length(); i++) {
+        if (bytes[i] != ascii.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.neons3backup.restore;
+
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.concurrent.Threads;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.io.ReadAhead;
+import dev.neons3backup.pg.DumpScanner;
+import dev.neons3backup.pg.Failures;
+import dev.neons3backup.pg.PgBinary;
+import dev.neons3backup.pg.PgProcesses;
+import dev.neons3backup.pg.StderrTail;
+import dev.neons3backup.store.BackupStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Streams a stored backup through decompression into psql, with no temporary file, and lets the
+ * restore become final only when the whole backup was read and ended with pg_dump's trailer.
+ *
+ * <p>psql is never run with {@code --single-transaction}: that commits whenever its input ends,
+ * whatever ended it. In one-transaction mode this class sends {@code BEGIN} itself and sends {@code
+ * COMMIT} only after the trailer; any other end (a storage or decompression error, a missing
+ * trailer, a signal, this JVM killed) closes psql's input or kills psql without it, and the server
+ * rolls the transaction back. psql exits at the first error ({@code ON_ERROR_STOP}).
+ */
+final class DumpLoader {
+  private static final byte[] BEGIN = "BEGIN;\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COMMIT = "\nCOMMIT;\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** How long psql gets to exit once its input is closed after a failure, before it is killed. */
+  private static final long EXIT_WAIT_SECONDS = 30;
+
+  private final BackupStore store;
+  private final PgBinary psql;
+  private final RestoreGuard guard;
+
+  DumpLoader(BackupStore store, PgBinary psql, RestoreGuard guard) {
+    this.store = store;
+    this.psql = psql;
+    this.guard = guard;
+  }
+
+  /** How feeding psql ended. */
+  private enum End {
+    /** The whole dump, its trailer, and (in one transaction) COMMIT went to psql. */
+    SENT,
+    READ_FAILED,
+    NO_TRAILER,
+    /** psql stopped reading: it exited, normally at an error in the dump. */
+    PSQL_GONE,
+    /** The JVM is stopping. */
+    STOPPED
+  }
+
+  private record Fed(End end, IOException cause) {}
+
+  /**
+   * Loads {@code entry} into {@code into}, or throws with a one-line reason that ends with {@code
+   * kept}: what the failed restore leaves behind.
+   */
+  void load(
+      BackupEntry entry,
+      DatabaseTarget into,
+      boolean oneTransaction,
+      String kept,
+      LongConsumer progress) {
+    Process p = start(into);
+    try {
+      guard.track(p);
+      StderrTail stderr = StderrTail.start(p, line -> {}, "psql-" + into.name());
+      drain(p.getInputStream());
+      Fed fed = feed(entry, p.getOutputStream(), oneTransaction, progress);
+      if (fed.end() != End.SENT && fed.end() != End.PSQL_GONE) {
+        p.destroyForcibly();
+      }
+      int exit = waitFor(p, fed.end() == End.SENT);
+      check(fed, exit, stderr, into, oneTransaction, kept);
+    } finally {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private Process start(DatabaseTarget into) {
+    try {
+      return PgProcesses.psql(psql, into.url(), List.of("--output=/dev/null"));
+    } catch (IOException e) {
+      throw new BackupException(
+          ErrorCode.CONFIG, "database '" + into.name() + "': cannot run " + psql.psql() + ": " + e);
+    }
+  }
+
+  private Fed feed(
+      BackupEntry entry, OutputStream sql, boolean oneTransaction, LongConsumer progress) {
+    try {
+      if (oneTransaction) {
+        sql.write(BEGIN);
+      }
+    } catch (IOException e) {
+      closeQuietly(sql);
+      return new Fed(End.PSQL_GONE, e);
+    }
+    Fed streamed = stream(entry, sql, progress);
+    if (streamed.end() != End.SENT) {
+      closeQuietly(sql);
+      return streamed;
+    }
+    RestoreGuard.Step last =
+        () -> {
+          if (oneTransaction) {
+            sql.write(COMMIT);
+          }
+          sql.close();
+        };
+    try {
+      boolean sent = oneTransaction ? guard.finish(last) : guard.proceed(last);
+      return new Fed(sent ? End.SENT : End.STOPPED, null);
+    } catch (IOException e) {
+      return new Fed(End.PSQL_GONE, e);
+    } finally {
+      closeQuietly(sql);
+    }
+  }
+
+  /** Copies the whole backup into psql; SENT here means it was read to its trailer. */
+  private Fed stream(BackupEntry entry, OutputStream sql, LongConsumer progress) {
+    DumpScanner end = new DumpScanner();
+    InputStream plain;
+    try {
+      plain = open(entry, progress);
+    } catch (IOException e) {
+      return new Fed(End.READ_FAILED, e);
+    }
+    try (plain) {
+      byte[] buf = new byte[1 << 16];
+      for (; ; ) {
+        int n;
+        try {
+          n = plain.read(buf);
+        } catch (IOException e) {
+          return new Fed(End.READ_FAILED, e);
+        }
+        if (n < 0) {
+          break;
+        }
+        end.accept(buf, 0, n);
+        try {
+          sql.write(buf, 0, n);
+        } catch (IOException e) {
+          return new Fed(End.PSQL_GONE, e);
+        }
+      }
+    } catch (IOException e) {
+      // Closing the source after it was read: nothing is lost.
+    }
+    return new Fed(end.complete() ? End.SENT : End.NO_TRAILER, null);
+  }
+
+  private InputStream open(BackupEntry entry, LongConsumer progress) throws IOException {
+    InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20);
+    try {
+      return entry.compression().decompress(new Counting(raw, progress));
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  private static void check(
+      Fed fed, int exit, StderrTail stderr, DatabaseTarget into, boolean oneTx, String kept) {
+    String db = "database '" + into.name() + "': ";
+    switch (fed.end()) {
+      case READ_FAILED ->
+          throw new BackupException(
+              ErrorCode.STORAGE,
+              db
+                  + "reading the backup failed ("
+                  + reason(fed.cause())
+                  + "); "
+                  + kept
+                  + "; run verify"
+                  + " on the backup");
+      case NO_TRAILER ->
+          throw new BackupException(
+              ErrorCode.STORAGE,
+              db
+                  + "the backup ends before pg_dump's completion trailer, so it is incomplete; "
+                  + kept
+                  + "; run verify on the backup");
+      case STOPPED ->
+          throw new BackupException(
+              ErrorCode.DATABASE, db + "the restore was interrupted; " + kept);
+      default -> {
+        if (exit != 0 || fed.end() == End.PSQL_GONE) {
+          throw new BackupException(
+              ErrorCode.DATABASE, psqlFailure(stderr, into, exit, oneTx, kept));
+        }
+      }
+    }
+  }
+
+  private static String psqlFailure(
+      StderrTail stderr, DatabaseTarget into, int exit, boolean oneTransaction, String kept) {
+    String text = stderr.text();
+    String advice =
+        oneTransaction && text.contains("max_locks_per_transaction")
+            ? "; this backup needs more locks than one transaction may hold on this server:"
+                + " restore it with --create-database (no single transaction) or raise"
+                + " max_locks_per_transaction"
+            : "";
+    return Failures.describe(into.name(), text, into.url().password())
+        + " (psql exited with code "
+        + exit
+        + "; "
+        + kept
+        + ")"
+        + advice;
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * Waits for psql: without limit once it was sent the whole dump (it may be building indexes),
+   * briefly otherwise (its input is closed or it was killed).
+   */
+  private static int waitFor(Process p, boolean whole) {
+    try {
+      if (whole) {
+        return p.waitFor();
+      }
+      if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+      return p.isAlive() ? -1 : p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      return -1;
+    }
+  }
+
+  private static void drain(InputStream in) {
+    Threads.start(
+        "psql-stdout",
+        () -> {
+          try (in) {
+            in.transferTo(OutputStream.nullOutputStream());
+          } catch (IOException e) {
+            // psql is gone.
+          }
+        });
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException e) {
+      // psql is gone; its exit code says why.
+    }
+  }
+
+  /** Reports the stored bytes read, for progress. */
+  private static final class Counting extends FilterInputStream {
+    private final LongConsumer progress;
+
+    Counting(InputStream in, LongConsumer progress) {
+      super(in);
+      this.progress = progress;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        progress.accept(n);
+      }
+      return n;
+    }
+  }
+}

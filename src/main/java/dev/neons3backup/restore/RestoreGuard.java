@@ -1,0 +1,111 @@
+package dev.neons3backup.restore;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Undoes a restore that cannot finish, also when the JVM is stopped by SIGINT or SIGTERM: a
+ * shutdown hook kills psql (so its session ends without COMMIT and the server rolls back) and runs
+ * the clean-up (dropping the database created for the restore). The step that makes a restore final
+ * runs under the same lock, so the hook either stops it before it starts or leaves it done.
+ */
+final class RestoreGuard implements AutoCloseable {
+  /** A step that may fail with an I/O error. */
+  interface Step {
+    void run() throws IOException;
+  }
+
+  private final Runnable cleanup;
+  private final Thread hook;
+  private final Object cleaning = new Object();
+  private boolean cleaned;
+  private Process psql;
+  private boolean cancelled;
+  private boolean done;
+
+  private RestoreGuard(Runnable cleanup) {
+    this.cleanup = cleanup;
+    this.hook = new Thread(this::onShutdown, "restore-shutdown");
+  }
+
+  /** Guards a restore; {@code cleanup} runs once if the restore fails or the JVM is stopped. */
+  static RestoreGuard install(Runnable cleanup) {
+    RestoreGuard guard = new RestoreGuard(cleanup);
+    Runtime.getRuntime().addShutdownHook(guard.hook);
+    return guard;
+  }
+
+  /** The psql to kill if the JVM is stopped before the restore is final. */
+  synchronized void track(Process p) {
+    psql = p;
+    if (cancelled) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Runs {@code step} unless the JVM is stopping; false when it did not run. */
+  synchronized boolean proceed(Step step) throws IOException {
+    if (cancelled) {
+      return false;
+    }
+    step.run();
+    return true;
+  }
+
+  /** Runs the step that makes the restore final; after it, nothing is undone. */
+  synchronized boolean finish(Step step) throws IOException {
+    if (cancelled) {
+      return false;
+    }
+    step.run();
+    done = true;
+    return true;
+  }
+
+  /**
+   * Undoes the restore: the restore failed. Runs the clean-up once, whoever asks first; a second
+   * caller waits until it is over (the shutdown hook must not let the JVM halt halfway through).
+   */
+  void abort() {
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+    }
+    synchronized (cleaning) {
+      if (!cleaned) {
+        cleaned = true;
+        cleanup.run();
+      }
+    }
+  }
+
+  private void onShutdown() {
+    Process p;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      cancelled = true;
+      p = psql;
+    }
+    if (p != null) {
+      p.destroyForcibly();
+      try {
+        p.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Dropping the database below ends its sessions anyway.
+      }
+    }
+    abort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already stopping: the hook runs (or ran) and does what is needed.
+    }
+  }
+}

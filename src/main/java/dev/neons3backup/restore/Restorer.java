@@ -1,0 +1,269 @@
+package dev.neons3backup.restore;
+
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.BackupException;
+import dev.neons3backup.ErrorCode;
+import dev.neons3backup.RestoreReport;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.pg.ConnectionProbe;
+import dev.neons3backup.pg.PgBinary;
+import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.store.BackupStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Restores a stored backup, all or nothing, then counts the restored tables' rows.
+ *
+ * <p>Into an existing database: one transaction, committed only once the whole backup was read and
+ * ended with pg_dump's trailer (see {@link DumpLoader}). With {@code --create-database}: into a new
+ * database under a temporary name, without one big transaction (so that a schema of thousands of
+ * tables needs no more locks than the server's defaults allow), renamed to the target name only
+ * when complete and dropped otherwise.
+ */
+public final class Restorer {
+  private static final Logger LOG = LogManager.getLogger(Restorer.class);
+
+  /** A name as pg_dump writes it in COPY: schema.table, each part plain or double-quoted. */
+  private static final Pattern QUALIFIED =
+      Pattern.compile(
+          "(\"([^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)\\.(\"([^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)");
+
+  private static final String USER_TABLES =
+      "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid ="
+          + " c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN"
+          + " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+
+  /** Tables counted per statement: each statement is its own transaction, with few locks. */
+  private static final int COUNT_BATCH = 200;
+
+  static final String TEMPORARY_INFIX = "_restoring_";
+  private static final int MAX_IDENTIFIER_BYTES = 63;
+
+  private final BackupStore store;
+  private final PgInstallations pg;
+  private final ConnectionProbe probe;
+
+  public Restorer(BackupStore store, PgInstallations pg, ConnectionProbe probe) {
+    this.store = store;
+    this.pg = pg;
+    this.probe = probe;
+  }
+
+  public RestoreReport restore(
+      BackupEntry entry,
+      DatabaseTarget target,
+      boolean createDatabase,
+      boolean force,
+      LongConsumer progress) {
+    return createDatabase
+        ? restoreAsNewDatabase(entry, target, progress)
+        : restoreInto(entry, target, force, progress);
+  }
+
+  private RestoreReport restoreInto(
+      BackupEntry entry, DatabaseTarget target, boolean force, LongConsumer progress) {
+    PgBinary psql = psqlFor(target);
+    if (!force) {
+      requireEmpty(target, psql);
+    }
+    String kept = "nothing was committed; database '" + target.url().database() + "' is as it was";
+    try (RestoreGuard guard = RestoreGuard.install(() -> {})) {
+      new DumpLoader(store, psql, guard).load(entry, target, true, kept, progress);
+    }
+    return compareRows(entry, target, psql);
+  }
+
+  private RestoreReport restoreAsNewDatabase(
+      BackupEntry entry, DatabaseTarget target, LongConsumer progress) {
+    String name = target.url().database();
+    if (name.isEmpty()) {
+      throw BackupException.config("--create-database needs a database name in --target-url.");
+    }
+    DatabaseTarget admin = new DatabaseTarget(target.name(), target.url().withDatabase("postgres"));
+    int version = probe.serverVersionNum(admin, pg.newest(), () -> false);
+    PgBinary psql = pg.forServer(target.name(), version / 10_000);
+    requireAbsent(admin, psql, name);
+    String temporary = temporaryName(name, HexFormat.of().formatHex(randomBytes(4)));
+    catalog(admin, psql, "CREATE DATABASE " + ident(temporary));
+    DatabaseTarget staging =
+        new DatabaseTarget(target.name(), target.url().withDatabase(temporary));
+    String kept = "no database '" + name + "' was created";
+    // What the clean-up did, for the error: the copy is dropped, or the user must drop it.
+    StringBuilder dropped = new StringBuilder();
+    Runnable cleanup = () -> dropped.append(drop(admin, psql, temporary, version));
+    try (RestoreGuard guard = RestoreGuard.install(cleanup)) {
+      try {
+        new DumpLoader(store, psql, guard).load(entry, staging, false, kept, progress);
+        rename(admin, psql, guard, temporary, name);
+      } catch (BackupException e) {
+        guard.abort();
+        throw new BackupException(e.code(), e.getMessage() + "; " + dropped, e);
+      } catch (RuntimeException e) {
+        guard.abort();
+        throw e;
+      }
+    }
+    return compareRows(entry, target, psql);
+  }
+
+  private void rename(
+      DatabaseTarget admin, PgBinary psql, RestoreGuard guard, String temporary, String name) {
+    String sql = "ALTER DATABASE " + ident(temporary) + " RENAME TO " + ident(name);
+    boolean renamed;
+    try {
+      renamed = guard.finish(() -> catalog(admin, psql, sql));
+    } catch (IOException e) {
+      throw new IllegalStateException("renaming does no I/O of its own", e);
+    } catch (BackupException e) {
+      throw new BackupException(
+          e.code(), e.getMessage() + "; no database '" + name + "' was created by this restore");
+    }
+    if (!renamed) {
+      throw new BackupException(
+          ErrorCode.DATABASE,
+          "database '" + admin.name() + "': the restore was interrupted; no database created");
+    }
+  }
+
+  /** {@code <target>_restoring_<hex>}, the target cut (whole characters) to fit in 63 bytes. */
+  static String temporaryName(String target, String hex) {
+    int room = MAX_IDENTIFIER_BYTES - TEMPORARY_INFIX.length() - hex.length();
+    StringBuilder kept = new StringBuilder();
+    int bytes = 0;
+    for (int cp : target.codePoints().toArray()) {
+      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + size > room) {
+        break;
+      }
+      kept.appendCodePoint(cp);
+      bytes += size;
+    }
+    return kept + TEMPORARY_INFIX + hex;
+  }
+
+  /** Drops the partial copy; says what became of it, for the error that follows. */
+  private String drop(DatabaseTarget admin, PgBinary psql, String temporary, int version) {
+    String force = version >= 130_000 ? " WITH (FORCE)" : "";
+    try {
+      catalog(admin, psql, "DROP DATABASE IF EXISTS " + ident(temporary) + force);
+      return "the partial copy was dropped";
+    } catch (RuntimeException e) {
+      // The failure that led here is what the caller reports; README says how to drop a leftover.
+      LOG.warn("could not drop the partial copy '{}': {}", temporary, e.getMessage());
+      return "the partial copy '"
+          + temporary
+          + "' could not be dropped: once the server is reachable, DROP DATABASE "
+          + ident(temporary);
+    }
+  }
+
+  private PgBinary psqlFor(DatabaseTarget target) {
+    int version = probe.serverVersionNum(target, pg.newest(), () -> false);
+    return pg.forServer(target.name(), version / 10_000);
+  }
+
+  private static void requireEmpty(DatabaseTarget target, PgBinary psql) {
+    long tables = Long.parseLong(catalog(target, psql, USER_TABLES).trim());
+    if (tables > 0) {
+      throw new BackupException(
+          ErrorCode.CONFIG,
+          "database '"
+              + target.name()
+              + "' already has "
+              + tables
+              + " tables or views; restore into an empty database (--create-database makes one)"
+              + " or pass --force.");
+    }
+  }
+
+  private static void requireAbsent(DatabaseTarget admin, PgBinary psql, String name) {
+    String sql = "SELECT count(*) FROM pg_database WHERE datname = " + literal(name);
+    if (!catalog(admin, psql, sql).trim().equals("0")) {
+      throw BackupException.config(
+          "database '"
+              + name
+              + "' already exists; drop it first or restore without --create-database.");
+    }
+  }
+
+  private RestoreReport compareRows(BackupEntry entry, DatabaseTarget target, PgBinary psql) {
+    String where = target.url().hosts() + "/" + target.url().database();
+    if (entry.manifest().isEmpty()) {
+      return new RestoreReport(entry, where, 0, 0, false, List.of());
+    }
+    Map<String, Long> recorded = entry.manifest().get().tables();
+    Map<String, Long> actual = countRows(target, psql, List.copyOf(recorded.keySet()));
+    List<String> mismatches = new ArrayList<>();
+    long rows = 0;
+    for (var e : recorded.entrySet()) {
+      long got = actual.getOrDefault(e.getKey(), -1L);
+      rows += Math.max(got, 0);
+      if (got != e.getValue()) {
+        mismatches.add(e.getKey() + ": recorded " + e.getValue() + ", restored " + got);
+      }
+    }
+    return new RestoreReport(entry, where, recorded.size(), rows, true, mismatches);
+  }
+
+  /**
+   * Counts each table's own rows ({@code FROM ONLY}: a dump's COPY holds a parent's own rows, its
+   * children are dumped apart), in batches fed to psql on stdin.
+   */
+  private static Map<String, Long> countRows(
+      DatabaseTarget target, PgBinary psql, List<String> tables) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
+      List<String> parts = new ArrayList<>();
+      for (String table : tables.subList(i, Math.min(i + COUNT_BATCH, tables.size()))) {
+        if (!QUALIFIED.matcher(table).matches()) {
+          throw new BackupException(
+              ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
+        }
+        parts.add("SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
+      }
+      sql.append(String.join(" UNION ALL ", parts)).append(";\n");
+    }
+    Map<String, Long> actual = new HashMap<>();
+    if (tables.isEmpty()) {
+      return actual;
+    }
+    String out = Psql.query(psql, target.url(), target.name(), sql.toString(), Duration.ZERO);
+    for (String line : out.split("\n")) {
+      int bar = line.lastIndexOf('|');
+      if (bar > 0) {
+        actual.put(line.substring(0, bar), Long.parseLong(line.substring(bar + 1).trim()));
+      }
+    }
+    return actual;
+  }
+
+  private static String catalog(DatabaseTarget target, PgBinary psql, String sql) {
+    return Psql.query(psql, target.url(), target.name(), sql, Psql.CATALOG_LIMIT);
+  }
+
+  private static String ident(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+}
