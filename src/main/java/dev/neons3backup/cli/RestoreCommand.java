@@ -5,7 +5,6 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.KeyTime;
 import dev.neons3backup.RestoreReport;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         "Restore a backup into a database: streamed into psql, one transaction, stops at the"
             + " first error; then compares row counts with those recorded at backup time.")
 final class RestoreCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(
@@ -61,7 +62,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw dev.neons3backup.BackupException.config("give --at or --latest, not both.");
     }
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
     note(ctx, backup);
     long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);
@@ -96,8 +97,8 @@ final class RestoreCommand implements Callable<Integer> {
             "note: restoring "
                 + KeyTime.format(backup.time())
                 + ", the newest complete backup; "
-                + newer
-                + " newer one(s) are incomplete (see list).");
+                + (newer == 1 ? "1 newer one is" : newer + " newer ones are")
+                + " incomplete (see list).");
       }
     }
     ctx.out.err.flush();
@@ -124,8 +125,9 @@ final class RestoreCommand implements Callable<Integer> {
       out.out.println("No row counts were recorded with this backup; nothing to compare.");
     } else if (r.countsMatch()) {
       out.out.printf(
-          "Row counts match the backup: %s tables, %s rows.%n",
-          Output.count(r.tablesChecked()), Output.count(r.rowsChecked()));
+          "Row counts match the backup: %s, %s.%n",
+          Output.count(r.tablesChecked(), "table", "tables"),
+          Output.count(r.rowsChecked(), "row", "rows"));
     } else {
       out.out.println("Row counts DIFFER from those recorded at backup time:");
       r.mismatches().forEach(m -> out.out.println("  " + m));

@@ -5,7 +5,6 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.KeyTime;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         "Stream backups back and check them: SHA-256, size, the compression stream, the dump's"
             + " trailer and row counts, against what was recorded at backup time.")
 final class VerifyCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(names = "--name", paramLabel = "NAME", description = "only this database")
@@ -42,7 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (all && latest) {
       throw dev.neons3backup.BackupException.config("give --all or --latest, not both.");
     }
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
     if (chosen.isEmpty()) {
       throw dev.neons3backup.BackupException.config(
@@ -117,8 +118,8 @@ final class VerifyCommand implements Callable<Integer> {
     long incomplete = reports.stream().filter(r -> !r.backup().complete()).count();
     long bad = reports.stream().filter(r -> !r.ok()).count() - incomplete;
     out.out.printf(
-        "Verified %d backups: %d ok, %d mismatched%s.%n",
-        reports.size(),
+        "Verified %s: %d ok, %d mismatched%s.%n",
+        Output.count(reports.size(), "backup", "backups"),
         reports.size() - bad - incomplete,
         bad,
         incomplete == 0 ? "" : ", " + incomplete + " incomplete");
