@@ -34,14 +34,14 @@ class ScriptOutputIT {
         .contains("== backup")
         .contains("orders     original  50000   restored  50000   match")
         .doesNotContain("\u001b");
-    assertThat(mavenArguments()).contains("-ntp", "-Dstyle.color=never", "package");
+    assertThat(mavenArguments()).contains("-Dstyle.color=never", "-ntp", "package");
   }
 
   @Test
   void scriptsTestRunsMavenWithoutDownloadLinesOrColoursInALog() throws Exception {
     copyScript("test");
     String output = run("scripts/test");
-    assertThat(output).doesNotContain("\u001b");
+    assertThat(output).contains("[INFO] built").doesNotContain("\u001b");
     assertThat(mavenArguments()).isEqualTo("-B -ntp -Dstyle.color=never verify");
   }
 
@@ -50,7 +50,12 @@ class ScriptOutputIT {
     Files.copy(Project.file("scripts/" + name), scripts.resolve(name));
     Path bin = Files.createDirectories(root.resolve("bin"));
     Path mvn = bin.resolve("mvn");
-    Files.writeString(mvn, "#!/bin/sh\necho \"$*\" > " + root.resolve("mvn.args") + "\n");
+    // Like Maven 3.8, it writes reset codes even with colours off.
+    Files.writeString(
+        mvn,
+        "#!/bin/sh\necho \"$*\" > "
+            + root.resolve("mvn.args")
+            + "\nprintf '\\033[0m\\033[0m[INFO] built\\n\\033[0m\\033[0m'\n");
     assertThat(mvn.toFile().setExecutable(true)).isTrue();
   }
 
