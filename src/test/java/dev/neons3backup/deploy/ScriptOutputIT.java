@@ -50,12 +50,13 @@ class ScriptOutputIT {
     Files.copy(Project.file("scripts/" + name), scripts.resolve(name));
     Path bin = Files.createDirectories(root.resolve("bin"));
     Path mvn = bin.resolve("mvn");
-    // Like Maven 3.8, it writes reset codes even with colours off.
+    // Like Maven 3.8, it writes reset codes to stdout and stderr even with colours off.
     Files.writeString(
         mvn,
         "#!/bin/sh\necho \"$*\" > "
             + root.resolve("mvn.args")
-            + "\nprintf '\\033[0m\\033[0m[INFO] built\\n\\033[0m\\033[0m'\n");
+            + "\nprintf '\\033[0m\\033[0m[INFO] built\\n\\033[0m\\033[0m'\n"
+            + "printf '\\033[0m' >&2\n");
     assertThat(mvn.toFile().setExecutable(true)).isTrue();
   }
 
