@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -37,7 +38,8 @@ final class BackupCommand implements Callable<Integer> {
   /** How long a signal waits for the run to clean up before the JVM exits anyway. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(45);
 
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @ArgGroup(exclusive = true)
@@ -112,14 +114,14 @@ final class BackupCommand implements Callable<Integer> {
           "--at '" + at + "' is in the future; give the time of an earlier run, as list shows it.");
     }
     Settings settings =
-        Settings.fromEnvironment()
+        main.settings()
             .withOverrides(
                 Optional.ofNullable(concurrency),
                 Optional.ofNullable(compression).map(Compression::parse),
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
     TargetList targets = targets(settings);
-    CliContext ctx = CliContext.create(common, settings, spec);
+    CliContext ctx = CliContext.create(main, settings, spec);
     BackupReport report;
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
@@ -171,7 +173,8 @@ final class BackupCommand implements Callable<Integer> {
     if (source.config != null) {
       try {
         return Targets.fromJson(
-            "config file '" + source.config + "'", Files.readString(source.config));
+            "config file '" + source.config + "'",
+            Files.readString(main.invocation.resolve(source.config)));
       } catch (IOException e) {
         throw BackupException.config(
             "cannot read config file '" + source.config + "': " + e.getMessage());
@@ -202,19 +205,22 @@ final class BackupCommand implements Callable<Integer> {
         case SUCCEEDED -> {
           var m = r.manifest().orElseThrow();
           out.out.printf(
-              "ok       %s → %s (%s, %s rows, %.1f s)%n",
+              "ok       %s → %s (%s, %s, %.1f s)%n",
               r.name(),
               r.location(),
               Output.bytes(m.storedBytes()),
-              Output.count(m.totalRows()),
+              Output.count(m.totalRows(), "row", "rows"),
               r.duration().toMillis() / 1000.0);
         }
         case COMPLETED -> {
           var m = r.manifest().orElseThrow();
           out.out.printf(
               "completed %s → %s: it was stored without its manifest; completed from the stored"
-                  + " object (%s, %s rows)%n",
-              r.name(), r.location(), Output.bytes(m.storedBytes()), Output.count(m.totalRows()));
+                  + " object (%s, %s)%n",
+              r.name(),
+              r.location(),
+              Output.bytes(m.storedBytes()),
+              Output.count(m.totalRows(), "row", "rows"));
         }
         case SKIPPED ->
             out.out.printf("skipped  %s: already backed up at %s%n", r.name(), r.location());

@@ -26,12 +26,13 @@ final class CliContext {
     this.out = out;
   }
 
-  static CliContext create(CommonOptions common, Settings settings, CommandSpec spec) {
+  static CliContext create(Main main, Settings settings, CommandSpec spec) {
+    CommonOptions common = main.common;
     StoreLocation location =
         common.store == null
             ? StoreLocation.defaultFor(settings.bucket())
             : StoreLocation.parse(common.store);
-    BackupStore store = open(location, settings);
+    BackupStore store = open(location, settings, main.invocation);
     BackupService service =
         new BackupService(
             store, PgInstallations.discover(settings.pgBinDirs()), settings, Clock.systemUTC());
@@ -42,7 +43,8 @@ final class CliContext {
         new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), common));
   }
 
-  private static BackupStore open(StoreLocation location, Settings settings) {
+  private static BackupStore open(
+      StoreLocation location, Settings settings, Invocation invocation) {
     if (location.bucket().isPresent()) {
       return new S3BackupStore(
           S3Clients.s3(settings),
@@ -51,6 +53,6 @@ final class CliContext {
           UploadPool.shared(),
           S3BackupStore.DEFAULT_PART_SIZE);
     }
-    return new LocalBackupStore(location.directory().orElseThrow());
+    return new LocalBackupStore(invocation.resolve(location.directory().orElseThrow()));
   }
 }

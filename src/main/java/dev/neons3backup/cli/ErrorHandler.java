@@ -12,15 +12,17 @@ import picocli.CommandLine.ParseResult;
  * its stack trace with {@code --verbose}. Messages never hold a password: they are built so.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
-  private final boolean verbose;
+  /** Read when an exception is handled: -v may be given anywhere on the line. */
+  private final CommonOptions options;
 
-  ErrorHandler(boolean verbose) {
-    this.verbose = verbose;
+  ErrorHandler(CommonOptions options) {
+    this.options = options;
   }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
     var err = cli.getErr();
+    boolean verbose = options.verbose;
     if (e instanceof BackupException be) {
       err.println("error: " + be.getMessage());
       if (verbose && be.getCause() != null) {
@@ -54,7 +56,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   static int usage(ParameterException e, String[] args) {
     var err = e.getCommandLine().getErr();
     err.println("error: " + e.getMessage());
-    err.println("(see: neon-s3-backup " + e.getCommandLine().getCommandName() + " --help)");
+    // The qualified name is the program's own for the top command, "neon-s3-backup backup" below.
+    err.println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
     err.flush();
     return ErrorCode.CONFIG.exitCode();
   }

@@ -3,7 +3,6 @@ package dev.neons3backup.cli;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "list", description = "List backups per database, newest first.")
 final class ListCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(names = "--name", paramLabel = "NAME", description = "only this database")
@@ -27,7 +28,7 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     List<BackupEntry> entries = ctx.service.list(Optional.ofNullable(name));
     if (ctx.out.json) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -53,7 +54,7 @@ final class ListCommand implements Callable<Integer> {
           KeyTime.format(e.time()),
           e.manifest().map(m -> Output.bytes(m.storedBytes())).orElse("?"),
           e.compression().id(),
-          e.manifest().map(m -> Output.count(m.totalRows()) + " rows").orElse(""),
+          e.manifest().map(m -> Output.count(m.totalRows(), "row", "rows")).orElse(""),
           status(e));
     }
     ctx.out.out.flush();

@@ -1,15 +1,20 @@
 package dev.neons3backup.cli;
 
+import dev.neons3backup.config.Settings;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.Arrays;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar neon-s3-backup.jar <command>}: the command line. */
 @Command(
     name = "neon-s3-backup",
-    mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Verifiable backups of Neon and PostgreSQL databases into S3 or a directory.",
     subcommands = {
@@ -29,26 +34,58 @@ import picocli.CommandLine.Command;
       "4:storage error (bucket or directory)",
       "5:verification mismatch"
     })
-public final class Main {
-  private Main() {}
+public final class Main implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin HelpOption help;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "print the version and exit")
+  boolean version;
+
+  /** The environment and directory of this run, for the commands. */
+  final Invocation invocation;
+
+  private Main(Invocation invocation) {
+    this.invocation = invocation;
+  }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    // The process's environment is handed on as it is; config.Settings interprets it.
+    System.exit(run(Invocation.ofProcess(System.getenv()), System.out, System.err, args));
   }
 
-  /** Runs a command line and returns its exit code; used by tests too. */
-  public static int run(String... args) {
-    return run(System.out, System.err, args);
-  }
-
-  public static int run(PrintStream out, PrintStream err, String... args) {
-    boolean verbose = Arrays.asList(args).contains("--verbose");
-    Logging.configureForCli(verbose);
-    CommandLine cli = new CommandLine(new Main());
+  /**
+   * Runs one command line to its end and returns its exit code, never exiting the JVM: the jar's
+   * entry point, and how tests run the CLI in-process with their own environment and directory.
+   */
+  static int run(Invocation invocation, PrintStream out, PrintStream err, String... args) {
+    Main main = new Main(invocation);
+    CommandLine cli = new CommandLine(main);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    cli.setExecutionExceptionHandler(new ErrorHandler(verbose));
+    // Logging is set up from the parsed options (-v or --verbose, before or after the command),
+    // before any command creates a logger.
+    cli.setExecutionStrategy(
+        parsed -> {
+          Logging.configureForCli(main.common.verbose);
+          return new CommandLine.RunLast().execute(parsed);
+        });
+    cli.setExecutionExceptionHandler(new ErrorHandler(main.common));
     cli.setParameterExceptionHandler(ErrorHandler::usage);
     return cli.execute(args);
+  }
+
+  /** The settings from this run's environment, before any flag. */
+  Settings settings() {
+    return Settings.from(invocation.env());
+  }
+
+  /** No command given: a usage error that lists the commands. */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "no command given");
   }
 }

@@ -51,6 +51,11 @@ final class Output {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
+  /** {@code 1 backup}, {@code 2 backups}: the count (grouped) and the noun that agrees with it. */
+  static String count(long n, String one, String many) {
+    return count(n) + " " + (n == 1 ? one : many);
+  }
+
   static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }

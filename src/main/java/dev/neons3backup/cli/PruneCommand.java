@@ -4,7 +4,6 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.PruneReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import dev.neons3backup.retention.Decision;
 import dev.neons3backup.retention.RetentionPolicy;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         "Delete backups that no rule keeps. Prints the plan and deletes nothing unless --confirm;"
             + " never deletes the newest --keep-last backups of a database.")
 final class PruneCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(
@@ -65,7 +66,7 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
     RetentionPolicy policy = new RetentionPolicy(keepLast, keepDays, keepWeekly, keepMonthly);
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     PruneReport report = ctx.service.prune(Optional.ofNullable(name), policy, confirm);
     if (ctx.out.json) {
       ctx.out.json(json(report));
@@ -121,10 +122,12 @@ final class PruneCommand implements Callable<Integer> {
     }
     if (!report.confirmed()) {
       out.out.printf(
-          "Plan: keep %d, delete %d backups. Nothing was deleted; run again with --confirm to delete.%n",
-          keep, delete);
+          "Plan: keep %d, delete %s. Nothing was deleted; run again with --confirm to delete.%n",
+          keep, Output.count(delete, "backup", "backups"));
     } else {
-      out.out.printf("Kept %d, deleted %d backups.%n", keep, report.deleted().size());
+      out.out.printf(
+          "Kept %d, deleted %s.%n",
+          keep, Output.count(report.deleted().size(), "backup", "backups"));
       report.failures().forEach(f -> out.out.println("could not delete " + f));
     }
     out.out.flush();

@@ -6,7 +6,6 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.RestoreReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             + " error, committed only when the whole backup was read to its trailer; then compares"
             + " row counts with those recorded at backup time.")
 final class RestoreCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(
@@ -67,7 +68,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw BackupException.config("give --at or --latest, not both.");
     }
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
     note(ctx, backup);
     long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);
@@ -102,8 +103,8 @@ final class RestoreCommand implements Callable<Integer> {
             "note: restoring "
                 + KeyTime.format(backup.time())
                 + ", the newest complete backup; "
-                + newer
-                + " newer one(s) are incomplete (see list).");
+                + (newer == 1 ? "1 newer one is" : newer + " newer ones are")
+                + " incomplete (see list).");
       }
     }
     ctx.out.err.flush();
@@ -130,8 +131,9 @@ final class RestoreCommand implements Callable<Integer> {
       out.out.println("No row counts were recorded with this backup; nothing to compare.");
     } else if (r.countsMatch()) {
       out.out.printf(
-          "Row counts match the backup: %s tables, %s rows.%n",
-          Output.count(r.tablesChecked()), Output.count(r.rowsChecked()));
+          "Row counts match the backup: %s, %s.%n",
+          Output.count(r.tablesChecked(), "table", "tables"),
+          Output.count(r.rowsChecked(), "row", "rows"));
     } else {
       out.out.println("Row counts DIFFER from those recorded at backup time:");
       r.mismatches().forEach(m -> out.out.println("  " + m));

@@ -6,7 +6,6 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         "Stream backups back and check them: SHA-256, size, the compression stream, the dump's"
             + " trailer and row counts, against what was recorded at backup time.")
 final class VerifyCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand Main main;
+  @Mixin HelpOption help;
   @Spec CommandSpec spec;
 
   @Option(names = "--name", paramLabel = "NAME", description = "only this database")
@@ -43,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (all && latest) {
       throw BackupException.config("give --all or --latest, not both.");
     }
-    CliContext ctx = CliContext.create(common, Settings.fromEnvironment(), spec);
+    CliContext ctx = CliContext.create(main, main.settings(), spec);
     List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
     if (chosen.isEmpty()) {
       throw BackupException.config(
@@ -118,8 +119,8 @@ final class VerifyCommand implements Callable<Integer> {
     long incomplete = reports.stream().filter(r -> !r.backup().complete()).count();
     long bad = reports.stream().filter(r -> !r.ok()).count() - incomplete;
     out.out.printf(
-        "Verified %d backups: %d ok, %d mismatched%s.%n",
-        reports.size(),
+        "Verified %s: %d ok, %d mismatched%s.%n",
+        Output.count(reports.size(), "backup", "backups"),
         reports.size() - bad - incomplete,
         bad,
         incomplete == 0 ? "" : ", " + incomplete + " incomplete");

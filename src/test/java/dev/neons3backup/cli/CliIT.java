@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line, run as a process, against real PostgreSQL, s3mock and a local directory. */
+/**
+ * The command line against real PostgreSQL, s3mock and a local directory: in-process through its
+ * entry point, and as a process where the AWS credentials come from the process environment.
+ */
 class CliIT {
   private static final PostgresCluster PG = PostgresCluster.shared();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +41,7 @@ class CliIT {
   }
 
   private Result cli(String... args) {
-    return CliProcess.run(work, Map.of(), args);
+    return CliInProcess.run(work, Map.of(), args);
   }
 
   @Test
@@ -64,7 +67,7 @@ class CliIT {
 
     Result verify = cli("verify", "--name", "shop");
     assertThat(verify.exit()).as(verify.all()).isZero();
-    assertThat(verify.out()).contains("Verified 1 backups: 1 ok, 0 mismatched.");
+    assertThat(verify.out()).contains("Verified 1 backup: 1 ok, 0 mismatched.");
     assertThat(cli("list").out()).contains("shop\n").contains("21,000 rows").contains("verified ");
 
     String target = "cli_dst_" + UUID.randomUUID().toString().substring(0, 6);
@@ -144,6 +147,8 @@ class CliIT {
           .hasSize(15)
           .allMatch(n -> n.compareTo(today.minusDays(4).toString()) >= 0);
     }
+    Result one = cli("prune", "--keep-last", "4");
+    assertThat(one.out()).contains("Plan: keep 4, delete 1 backup. Nothing was deleted");
     Result refused = cli("prune", "--keep-last", "0", "--confirm");
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("--keep-last must be at least 1");
@@ -226,6 +231,37 @@ class CliIT {
     assertThat(help.exit()).isZero();
     assertThat(help.out())
         .contains("Exit codes:", "3", "a database failed", "5", "verification mismatch");
+  }
+
+  @Test
+  void minusVLogsWhatHappensWhereverItIsGiven() {
+    String url = PG.url(source);
+    for (List<String> args :
+        List.of(
+            List.of("-v", "backup", "--url", url, "--name", "v1"),
+            List.of("backup", "--url", url, "--name", "v2", "-v"),
+            List.of("--verbose", "backup", "--url", url, "--name", "v3"))) {
+      Result r = cli(args.toArray(String[]::new));
+      assertThat(r.exit()).as(args + ": " + r.all()).isZero();
+      assertThat(r.err()).as(args.toString()).contains("info: backup started");
+    }
+    Result plain = cli("backup", "--url", url, "--name", "v4");
+    assertThat(plain.exit()).as(plain.all()).isZero();
+    assertThat(plain.err()).doesNotContain("info:");
+  }
+
+  @Test
+  void theJarTellsItsVersionAndTakesGlobalOptionsBeforeTheCommand() throws Exception {
+    Result version = CliProcess.run(work, Map.of(), "--version");
+    assertThat(version.exit()).as(version.all()).isZero();
+    assertThat(version.out().strip())
+        .isEqualTo("neon-s3-backup " + CommandLineUsageTest.pomVersion());
+    Result list = CliProcess.run(work, Map.of(), "-v", "--json", "list");
+    assertThat(list.exit()).as(list.all()).isZero();
+    assertThat(JSON.readTree(list.out())).isEmpty();
+    Result help = CliProcess.run(work, Map.of(), "backup", "-h");
+    assertThat(help.exit()).as(help.all()).isZero();
+    assertThat(help.out()).startsWith("Usage: neon-s3-backup backup ");
   }
 
   @Test

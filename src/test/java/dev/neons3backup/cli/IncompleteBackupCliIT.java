@@ -36,7 +36,7 @@ class IncompleteBackupCliIT {
   }
 
   private Result cli(String... args) {
-    return CliProcess.run(work, Map.of(), args);
+    return CliInProcess.run(work, Map.of(), args);
   }
 
   @Test
@@ -123,7 +123,7 @@ class IncompleteBackupCliIT {
     assertThat(verify.exit()).isEqualTo(5);
     assertThat(verify.out())
         .contains("INCOMPLETE shop " + day(4) + ": incomplete: no manifest")
-        .contains("Verified 1 backups: 0 ok, 0 mismatched, 1 incomplete.");
+        .contains("Verified 1 backup: 0 ok, 0 mismatched, 1 incomplete.");
     Result all = cli("verify", "--all");
     assertThat(all.out())
         .contains("CORRUPT   shop 2025-12-31_02-00-00: corrupt manifest: it describes")
@@ -134,7 +134,7 @@ class IncompleteBackupCliIT {
         cli("restore", "--name", "shop", "--target-url", PG.url(newest), "--create-database");
     assertThat(restore.exit()).as(restore.all()).isZero();
     assertThat(restore.out()).contains("Restored shop (" + day(3) + ")");
-    assertThat(restore.err()).contains("the newest complete backup; 1 newer one(s) are incomplete");
+    assertThat(restore.err()).contains("the newest complete backup; 1 newer one is incomplete");
     String stray = "cli_inc_dst_" + UUID.randomUUID().toString().substring(0, 6);
     Result atStray =
         cli(

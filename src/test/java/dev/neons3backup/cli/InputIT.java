@@ -43,6 +43,11 @@ class InputIT {
   }
 
   private Result cli(Map<String, String> env, String... args) {
+    return CliInProcess.run(work, env, args);
+  }
+
+  /** In a process: the AWS SDK and libpq read their variables from the process environment. */
+  private Result cliProcess(Map<String, String> env, String... args) {
     return CliProcess.run(work, env, args);
   }
 
@@ -126,7 +131,7 @@ class InputIT {
     for (var c : cases.entrySet()) {
       String id = "strict-" + UUID.randomUUID();
       SECRETS.putSecret(id, c.getKey());
-      Result r = cli(secretsEnv(), "backup", "--secret-id", id, "--store", store());
+      Result r = cliProcess(secretsEnv(), "backup", "--secret-id", id, "--store", store());
       assertThat(r.exit()).as(r.all()).isEqualTo(2);
       assertThat(r.err().strip())
           .startsWith("error: secret '" + id + "' " + c.getValue())
@@ -183,7 +188,7 @@ class InputIT {
             + ", {\"name\": \"no-url\"}, "
             + entry("good-2", PG.url(db))
             + "]}");
-    Result r = cli(secretsEnv(), "backup", "--secret-id", id, "--store", store());
+    Result r = cliProcess(secretsEnv(), "backup", "--secret-id", id, "--store", store());
     assertThat(r.exit()).as(r.all()).isEqualTo(3);
     assertThat(r.out())
         .contains("ok       good-1 → ", "ok       good-2 → ")
@@ -260,7 +265,7 @@ class InputIT {
     String pw = TestEnv.percentEncode(PG.superPassword());
     Map<String, String> viaParam = env();
     Result param =
-        cli(
+        cliProcess(
             viaParam,
             "backup",
             "--url",
@@ -271,7 +276,7 @@ class InputIT {
             store());
     assertThat(param.exit()).as(param.all()).isZero();
     Result noAuthority =
-        cli(
+        cliProcess(
             viaParam,
             "backup",
             "--url",
@@ -291,7 +296,7 @@ class InputIT {
 
     String defaultHost = "postgresql://postgres:" + pw + "@/" + db;
     Result pghost =
-        cli(
+        cliProcess(
             env("PGHOST", socket, "PGPORT", port),
             "backup",
             "--url",
@@ -302,7 +307,8 @@ class InputIT {
             store());
     assertThat(pghost.exit()).as(pghost.all()).isZero();
     Result withoutPghost =
-        cli(env("PGPORT", port), "backup", "--url", defaultHost, "--name", "x", "--store", store());
+        cliProcess(
+            env("PGPORT", port), "backup", "--url", defaultHost, "--name", "x", "--store", store());
     assertThat(withoutPghost.exit())
         .as("libpq's compiled-in socket directory has no server")
         .isEqualTo(3);

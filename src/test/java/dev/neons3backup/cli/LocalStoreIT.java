@@ -45,7 +45,7 @@ class LocalStoreIT {
   }
 
   private Result cli(String... args) {
-    return CliProcess.run(work, Map.of(), args);
+    return CliInProcess.run(work, Map.of(), args);
   }
 
   @Test
