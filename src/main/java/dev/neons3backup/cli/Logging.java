@@ -8,7 +8,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 final class Logging {
   private static final String CONFIG = "log4j2-cli.xml";
 
-  /** The verbosity Log4j was last configured with here; null before the first run. */
+  /** The verbosity of the previous run in this JVM; null before the first. */
   private static Boolean applied;
 
   private Logging() {}
@@ -19,10 +19,12 @@ final class Logging {
     System.setProperty("neons3backup.service.level", verbose ? "info" : "off");
     // In a process of its own this is Log4j's first use: it reads the properties just set. Run
     // again in the same JVM (tests run the CLI in-process), Log4j is already running, perhaps
-    // with another configuration: it is reconfigured.
+    // with another configuration or verbosity: it is reconfigured.
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     boolean cli = context.getConfiguration().getConfigurationSource().toString().contains(CONFIG);
-    if (!cli || (applied != null && applied != verbose)) {
+    if (cli && applied != null && applied != verbose) {
+      context.reconfigure();
+    } else if (!cli) {
       try {
         context.setConfigLocation(Logging.class.getClassLoader().getResource(CONFIG).toURI());
       } catch (URISyntaxException e) {

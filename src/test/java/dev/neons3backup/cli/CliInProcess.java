@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.neons3backup.cli.CliProcess.Result;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,13 +22,22 @@ import java.util.Map;
 final class CliInProcess {
   private CliInProcess() {}
 
-  /** One run at a time: log lines are captured by pointing System.err at this run's output. */
+  /**
+   * Where System.err goes while a run is under way. Installed once: Log4j's console binds the
+   * System.err it finds when it is configured, and is not rebound for each run.
+   */
+  private static final Switch ERR = new Switch(System.err);
+
+  static {
+    System.setErr(new PrintStream(ERR, true, StandardCharsets.UTF_8));
+  }
+
+  /** One run at a time: System.err, where log lines go, is this run's while it lasts. */
   static synchronized Result run(Path workDir, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-    PrintStream saved = System.err;
-    System.setErr(errStream);
+    ERR.to(err);
     try {
       int exit =
           assertTimeoutPreemptively(
@@ -41,7 +52,41 @@ final class CliInProcess {
       return new Result(
           exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
-      System.setErr(saved);
+      ERR.back();
+    }
+  }
+
+  /** An output stream that writes to one target, switched between runs. */
+  private static final class Switch extends OutputStream {
+    private final OutputStream original;
+    private volatile OutputStream target;
+
+    Switch(OutputStream original) {
+      this.original = original;
+      this.target = original;
+    }
+
+    void to(OutputStream run) {
+      target = run;
+    }
+
+    void back() {
+      target = original;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      target.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      target.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      target.flush();
     }
   }
 }
