@@ -2,6 +2,7 @@ package dev.neons3backup.restore;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Undoes a restore that cannot finish, also when the JVM is stopped by SIGINT or SIGTERM: a
@@ -16,6 +17,7 @@ final class RestoreGuard implements AutoCloseable {
   }
 
   private final Runnable cleanup;
+  private final Supplier<String> stopped;
   private final Thread hook;
   private final Object cleaning = new Object();
   private boolean cleaned;
@@ -23,14 +25,18 @@ final class RestoreGuard implements AutoCloseable {
   private boolean cancelled;
   private boolean done;
 
-  private RestoreGuard(Runnable cleanup) {
+  private RestoreGuard(Runnable cleanup, Supplier<String> stopped) {
     this.cleanup = cleanup;
+    this.stopped = stopped;
     this.hook = new Thread(this::onShutdown, "restore-shutdown");
   }
 
-  /** Guards a restore; {@code cleanup} runs once if the restore fails or the JVM is stopped. */
-  static RestoreGuard install(Runnable cleanup) {
-    RestoreGuard guard = new RestoreGuard(cleanup);
+  /**
+   * Guards a restore; {@code cleanup} runs once if the restore fails or the JVM is stopped, and
+   * when the JVM is stopped the one line {@code stopped} gives (what was left) goes to stderr.
+   */
+  static RestoreGuard install(Runnable cleanup, Supplier<String> stopped) {
+    RestoreGuard guard = new RestoreGuard(cleanup, stopped);
     Runtime.getRuntime().addShutdownHook(guard.hook);
     return guard;
   }
@@ -98,6 +104,10 @@ final class RestoreGuard implements AutoCloseable {
       }
     }
     abort();
+    // The JVM is halting: no command returns to print the error, so the guard says it. Plain
+    // stderr, as logging may already be shut down by its own hook.
+    System.err.println(stopped.get());
+    System.err.flush();
   }
 
   @Override

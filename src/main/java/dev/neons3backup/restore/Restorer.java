@@ -79,7 +79,8 @@ public final class Restorer {
       requireEmpty(target, psql);
     }
     String kept = "nothing was committed; database '" + target.url().database() + "' is as it was";
-    try (RestoreGuard guard = RestoreGuard.install(() -> {})) {
+    String stopped = stoppedBySignal(target) + kept;
+    try (RestoreGuard guard = RestoreGuard.install(() -> {}, () -> stopped)) {
       new DumpLoader(store, psql, guard).load(entry, target, true, kept, progress);
     }
     return compareRows(entry, target, psql);
@@ -103,7 +104,8 @@ public final class Restorer {
     // What the clean-up did, for the error: the copy is dropped, or the user must drop it.
     StringBuilder dropped = new StringBuilder();
     Runnable cleanup = () -> dropped.append(drop(admin, psql, temporary, version));
-    try (RestoreGuard guard = RestoreGuard.install(cleanup)) {
+    try (RestoreGuard guard =
+        RestoreGuard.install(cleanup, () -> stoppedBySignal(target) + kept + "; " + dropped)) {
       try {
         new DumpLoader(store, psql, guard).load(entry, staging, false, kept, progress);
         rename(admin, psql, guard, temporary, name);
@@ -135,6 +137,10 @@ public final class Restorer {
           ErrorCode.DATABASE,
           "database '" + admin.name() + "': the restore was interrupted; no database created");
     }
+  }
+
+  private static String stoppedBySignal(DatabaseTarget target) {
+    return "database '" + target.name() + "': the restore was stopped by a signal; ";
   }
 
   /** {@code <target>_restoring_<hex>}, the target cut (whole characters) to fit in 63 bytes. */

@@ -226,6 +226,8 @@ class RestoreIT {
     assertThat(cli.exitValue()).isNotZero();
     awaitNoSessions(target);
     assertThat(tables(target)).isZero();
+    assertThat(Files.readString(work.resolve("cli.err")))
+        .contains("database 'big': the restore was stopped by a signal; nothing was committed");
 
     String created = "rst_new_" + suffix();
     Process c =
@@ -241,6 +243,9 @@ class RestoreIT {
     c.destroy();
     assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(databasesNamedLike(created)).isEmpty();
+    assertThat(Files.readString(work.resolve("cli.err")))
+        .contains("the restore was stopped by a signal; no database '" + created + "' was created")
+        .contains("dropped");
   }
 
   /**
