@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -75,13 +76,16 @@ public final class BackupJob {
       return BackupResult.stopped(
           target.name(), cancel.status(), key, notStarted(target, cancel), since(start));
     }
+    // Set once the object is committed: a run stopped after that must not say nothing was stored.
+    AtomicBoolean objectStored = new AtomicBoolean();
     try {
       if (store.exists(key)) {
         return existing(target, backupKey, start, cancel, progress);
       }
       int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
       PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
-      Manifest manifest = dump(target, backupKey, pgDump, versionNum, start, cancel, progress);
+      Manifest manifest =
+          dump(target, backupKey, pgDump, versionNum, start, cancel, progress, objectStored);
       return BackupResult.succeeded(
           target.name(), key, store.describe(key), since(start), manifest);
     } catch (AlreadyExistsException e) {
@@ -94,7 +98,11 @@ public final class BackupJob {
                 + target.name()
                 + "': stopped, "
                 + cancel.reason()
-                + "; nothing was stored";
+                + (objectStored.get()
+                    ? "; the object was stored at "
+                        + store.describe(key)
+                        + " before its manifest: a retry of this run completes it"
+                    : "; nothing was stored");
         return BackupResult.stopped(target.name(), cancel.status(), key, why, since(start));
       }
       ErrorCode code =
@@ -112,7 +120,8 @@ public final class BackupJob {
       int versionNum,
       Instant start,
       Cancellation cancel,
-      LongConsumer progress)
+      LongConsumer progress,
+      AtomicBoolean objectStored)
       throws IOException, InterruptedException {
     String key = backupKey.format();
     // The sink first: a store that cannot even start a write must not leave a pg_dump running.
@@ -148,6 +157,7 @@ public final class BackupJob {
       checkDump(target, exit, stderr, scanner, cancel);
       StoredObject object = sink.commit();
       committed = true;
+      objectStored.set(true);
       Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, stored);
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);

@@ -5,17 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupReport;
+import dev.neons3backup.BackupService;
+import dev.neons3backup.Deadline;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.Settings;
+import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.LocalBackupStore;
 import dev.neons3backup.testing.FaultyProxy;
 import dev.neons3backup.testing.Waits;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +52,55 @@ class BackupFaultsIT {
       bigDb = Harness.database("big", BIG);
     }
     return bigDb;
+  }
+
+  /**
+   * A signal that lands after the object was committed and before its manifest: the result must not
+   * say that nothing was stored (the object is there, incomplete, and a retry completes it).
+   */
+  @Test
+  void aRunStoppedBetweenTheObjectAndItsManifestSaysTheObjectIsStored() throws Exception {
+    Harness h = new Harness();
+    Path dir = Files.createTempDirectory("stopped-store");
+    AtomicReference<BackupService> service = new AtomicReference<>();
+    BackupStore local = new LocalBackupStore(dir);
+    // The real local store; only the moment of the stop is staged: as the manifest is written.
+    BackupStore stoppedAtManifest =
+        (BackupStore)
+            Proxy.newProxyInstance(
+                BackupStore.class.getClassLoader(),
+                new Class<?>[] {BackupStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("putIfAbsent")
+                      && args[0].toString().endsWith(".manifest.json")) {
+                    service.get().stopRuns("interrupted by a signal (SIGINT or SIGTERM)");
+                    throw new IOException("stopped");
+                  }
+                  try {
+                    return method.invoke(local, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    Settings settings = h.settings();
+    service.set(
+        new BackupService(
+            stoppedAtManifest,
+            PgInstallations.discover(settings.pgBinDirs()),
+            settings,
+            Clock.systemUTC()));
+    DatabaseTarget target = DatabaseTarget.of("halfway", PG.url(smallDb()));
+
+    BackupReport report =
+        service.get().backup(List.of(target), Instant.parse("2026-11-24T02:00:00Z"), Deadline.NONE);
+
+    String reason = report.results().get(0).reason();
+    assertThat(reason)
+        .contains("'halfway': stopped")
+        .contains("the object was stored at")
+        .contains("a retry of this run completes it")
+        .doesNotContain("nothing was stored");
+    assertThat(local.list("halfway/")).containsExactly("halfway/2026-11-24_02-00-00.sql.gz");
   }
 
   private static String smallDb() {
