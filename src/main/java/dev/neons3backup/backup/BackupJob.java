@@ -241,16 +241,12 @@ public final class BackupJob {
         }
       }
     } catch (IOException e) {
-      throw new BackupException(
-          ErrorCode.STORAGE,
-          "database '"
-              + target.name()
-              + "': the backup is stored at "
-              + store.describe(key)
-              + " but its manifest could not be written ("
-              + e.getMessage()
-              + "); it stays incomplete until a retry of this run completes it",
-          e);
+      throw storedBut(
+          target,
+          key,
+          "but its manifest could not be written",
+          e,
+          "it stays incomplete until a retry of this run completes it");
     }
   }
 
@@ -266,19 +262,31 @@ public final class BackupJob {
     } catch (AlreadyExistsException e) {
       return false;
     } catch (IOException e) {
-      throw new BackupException(
-          ErrorCode.STORAGE,
-          "database '"
-              + target.name()
-              + "': the backup is stored at "
-              + store.describe(key)
-              + " with its manifest, but its "
-              + BackupKey.SHA256_SUFFIX
-              + " file could not be written ("
-              + e.getMessage()
-              + "); a retry of this run writes it",
-          e);
+      throw storedBut(
+          target,
+          key,
+          "with its manifest, but its " + BackupKey.SHA256_SUFFIX + " file could not be written",
+          e,
+          "a retry of this run writes it");
     }
+  }
+
+  /** A side file of a committed object could not be written: what is stored, and what to do. */
+  private BackupException storedBut(
+      DatabaseTarget target, String key, String what, IOException e, String todo) {
+    return new BackupException(
+        ErrorCode.STORAGE,
+        "database '"
+            + target.name()
+            + "': the backup is stored at "
+            + store.describe(key)
+            + " "
+            + what
+            + " ("
+            + e.getMessage()
+            + "); "
+            + todo,
+        e);
   }
 
   private static void checkDump(

@@ -78,22 +78,7 @@ class CliSignalIT {
   void aSignalDuringALocalBackupRemovesItsTemporaryFile(String signal) throws Exception {
     Path store = work.resolve("store");
     Path log = work.resolve("cli.log");
-    Process cli =
-        CliProcess.start(
-            work,
-            pausingPgDump(),
-            log,
-            "backup",
-            "--store",
-            "file:" + store,
-            "--url",
-            PG.url(big),
-            "--name",
-            "v");
-    Waits.until(
-        "the backup's temporary file to fill",
-        Duration.ofSeconds(120),
-        () -> files(store).stream().anyMatch(CliSignalIT::nonEmptyTemp));
+    Process cli = localBackupWritingItsTemporaryFile(store, log);
 
     int exit = signalAndWait(cli, signal, log);
 
@@ -105,22 +90,7 @@ class CliSignalIT {
   void aSignalledBackupSaysWhichDatabaseStoppedAndThatNothingWasStored() throws Exception {
     Path log = work.resolve("cli.log");
     Path store = work.resolve("store");
-    Process cli =
-        CliProcess.start(
-            work,
-            pausingPgDump(),
-            log,
-            "backup",
-            "--store",
-            "file:" + store,
-            "--url",
-            PG.url(big),
-            "--name",
-            "v");
-    Waits.until(
-        "the backup's temporary file to fill",
-        Duration.ofSeconds(120),
-        () -> files(store).stream().anyMatch(CliSignalIT::nonEmptyTemp));
+    Process cli = localBackupWritingItsTemporaryFile(store, log);
 
     int exit = signalAndWait(cli, "TERM", log);
 
@@ -179,5 +149,26 @@ class CliSignalIT {
     } catch (IOException e) {
       return List.of();
     }
+  }
+
+  /** A CLI backup of {@code big} into a local store, once its temporary file is filling. */
+  private Process localBackupWritingItsTemporaryFile(Path store, Path log) throws Exception {
+    Process cli =
+        CliProcess.start(
+            work,
+            pausingPgDump(),
+            log,
+            "backup",
+            "--store",
+            "file:" + store,
+            "--url",
+            PG.url(big),
+            "--name",
+            "v");
+    Waits.until(
+        "the backup's temporary file to fill",
+        Duration.ofSeconds(120),
+        () -> files(store).stream().anyMatch(CliSignalIT::nonEmptyTemp));
+    return cli;
   }
 }
