@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.cli.CliProcess.Result;
 import dev.neons3backup.testing.PostgresCluster;
 import dev.neons3backup.testing.S3MockServer;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -114,9 +119,13 @@ class CliIT {
   @Test
   void prunePrintsItsPlanAndDeletesOnlyWithConfirm() throws Exception {
     Path dir = Files.createDirectories(work.resolve("backups/app"));
-    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    // An hour ago, not a fixed time of day: a fixed 02:00 is in the future before 02:00 UTC.
+    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+    List<String> stamps = new ArrayList<>();
     for (int day = 0; day < 10; day++) {
-      String stamp = today.minusDays(day) + "_02-00-00";
+      stamps.add(KeyTime.format(newest.minus(Duration.ofDays(day))));
+    }
+    for (String stamp : stamps) {
       Files.writeString(dir.resolve(stamp + ".sql.gz"), "x");
       Files.writeString(dir.resolve(stamp + ".sql.gz.sha256"), "y");
       // A manifest makes each a complete backup: prune counts only complete ones.
@@ -133,8 +142,8 @@ class CliIT {
     assertThat(plan.exit()).as(plan.all()).isZero();
     assertThat(plan.out())
         .contains("Plan: keep 5, delete 5 backups. Nothing was deleted; run again with --confirm")
-        .contains("keep    " + today + "_02-00-00  last 3, within 5 days")
-        .contains("delete  " + today.minusDays(9) + "_02-00-00  matches no rule");
+        .contains("keep    " + stamps.get(0) + "  last 3, within 5 days")
+        .contains("delete  " + stamps.get(9) + "  matches no rule");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).hasSize(30);
     }
@@ -145,7 +154,7 @@ class CliIT {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
           .hasSize(15)
-          .allMatch(n -> n.compareTo(today.minusDays(4).toString()) >= 0);
+          .allMatch(n -> n.compareTo(stamps.get(4)) >= 0);
     }
     Result one = cli("prune", "--keep-last", "4");
     assertThat(one.out()).contains("Plan: keep 4, delete 1 backup. Nothing was deleted");
