@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      DiscoverCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
