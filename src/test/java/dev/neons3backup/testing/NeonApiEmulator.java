@@ -151,6 +151,14 @@ public final class NeonApiEmulator implements AutoCloseable {
 
   public volatile int perRouteSecond = 40;
   public volatile Duration latency = Duration.ZERO;
+
+  /**
+   * Whether a branch listing's last page still carries {@code pagination.next}. The description
+   * makes {@code next} optional (a project listing's {@code cursor} is required), so by default it
+   * is left out once nothing follows; true makes the client end on an empty page instead.
+   */
+  public volatile boolean branchCursorOnLastPage = false;
+
   private volatile String stormRetryAfter = "1";
 
   public NeonApiEmulator(String pgHost, int pgPort) {
@@ -370,8 +378,13 @@ public final class NeonApiEmulator implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("branches", items);
     body.put("annotations", Map.of());
-    body.put(
-        "pagination", Map.of("next", page.cursor, "sort_by", "updated_at", "sort_order", "desc"));
+    Map<String, Object> pagination = new LinkedHashMap<>();
+    if (page.end < p.get().branches.size() || branchCursorOnLastPage) {
+      pagination.put("next", page.cursor);
+    }
+    pagination.put("sort_by", "updated_at");
+    pagination.put("sort_order", "desc");
+    body.put("pagination", pagination);
     return Response.ok(body);
   }
 
@@ -467,7 +480,7 @@ public final class NeonApiEmulator implements AutoCloseable {
     return Optional.of(Response.error(400, "limit must be between 1 and " + max));
   }
 
-  private record Page<T>(List<T> items, String cursor) {}
+  private record Page<T>(List<T> items, String cursor, int end) {}
 
   /**
    * A keyset-like page: the cursor encodes the offset after this page. Pages are cut at {@link
@@ -495,7 +508,7 @@ public final class NeonApiEmulator implements AutoCloseable {
             .withoutPadding()
             .encodeToString(
                 (Math.max(to, from) + ":" + (pageNo + 1)).getBytes(StandardCharsets.UTF_8));
-    return new Page<>(items, cursor);
+    return new Page<>(items, cursor, Math.max(to, from));
   }
 
   private void serve(HttpExchange ex) throws IOException {
