@@ -5,11 +5,11 @@ import dev.neons3backup.backup.BackupRun;
 import dev.neons3backup.backup.Cancellation;
 import dev.neons3backup.backup.DumpOptions;
 import dev.neons3backup.catalog.Catalog;
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.pg.ConnectionProbe;
-import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.pg.PgClient;
 import dev.neons3backup.restore.Restorer;
 import dev.neons3backup.retention.Pruner;
 import dev.neons3backup.retention.RetentionPolicy;
@@ -23,26 +23,36 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 
 /**
  * The facade: backs up databases into a store and reports what happened. Entry points (the Lambda
  * handler, the CLI) build one and print or return its results.
  */
-public final class BackupService {
+public final class BackupService implements AutoCloseable {
   private final BackupStore store;
-  private final PgInstallations pg;
-  private final ConnectionProbe probe;
+
+  /** The threads that read the PostgreSQL client programs' output; shut down by close(). */
+  private final ExecutorService pgReaders =
+      Executors.newCachedThreadPool(Threads.daemons("pg-output"));
+
+  private final PgClient pg;
   private final DumpOptions dumpOptions;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
   private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
-  public BackupService(BackupStore store, PgInstallations pg, Settings settings, Clock clock) {
+  /** Finds the installed PostgreSQL client programs ({@code PG_BIN_DIRS} first) right away. */
+  public BackupService(BackupStore store, Settings settings, Clock clock) {
     this.store = store;
-    this.pg = pg;
-    this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
+    this.pg =
+        new PgClient(
+            settings.pgBinDirs(),
+            pgReaders,
+            new PgClient.Retry(settings.connectAttempts(), settings.connectBackoff()));
     this.dumpOptions = DumpOptions.from(settings);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
@@ -73,7 +83,7 @@ public final class BackupService {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job = new BackupJob(store, pg, probe, dumpOptions, clock);
+    BackupJob job = new BackupJob(store, pg, dumpOptions, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
     try {
@@ -125,7 +135,7 @@ public final class BackupService {
       boolean createDatabase,
       boolean force,
       LongConsumer progress) {
-    return new Restorer(store, pg, probe).restore(backup, target, createDatabase, force, progress);
+    return new Restorer(store, pg).restore(backup, target, createDatabase, force, progress);
   }
 
   /** Plans (and with {@code confirm} carries out) a retention policy over the store. */
@@ -135,6 +145,12 @@ public final class BackupService {
     } catch (IOException e) {
       throw storage(e);
     }
+  }
+
+  /** Ends the service's threads; runs in progress keep theirs until they end. */
+  @Override
+  public void close() {
+    pgReaders.shutdown();
   }
 
   private BackupException storage(IOException e) {

@@ -12,13 +12,11 @@ import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.io.DigestingOutputStream;
-import dev.neons3backup.pg.ConnectionProbe;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.pg.Failures;
-import dev.neons3backup.pg.PgBinary;
-import dev.neons3backup.pg.PgInstallations;
-import dev.neons3backup.pg.PgProcesses;
-import dev.neons3backup.pg.StderrTail;
+import dev.neons3backup.pg.PgClient;
+import dev.neons3backup.pg.PgDatabase;
+import dev.neons3backup.pg.PgRun;
 import dev.neons3backup.store.AlreadyExistsException;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.ObjectSink;
@@ -47,21 +45,14 @@ public final class BackupJob {
   private static final int READ_BUFFER = 256 * 1024;
 
   private final BackupStore store;
-  private final PgInstallations pg;
-  private final ConnectionProbe probe;
+  private final PgClient pg;
   private final DumpOptions options;
   private final Compression compression;
   private final Clock clock;
 
-  public BackupJob(
-      BackupStore store,
-      PgInstallations pg,
-      ConnectionProbe probe,
-      DumpOptions options,
-      Clock clock) {
+  public BackupJob(BackupStore store, PgClient pg, DumpOptions options, Clock clock) {
     this.store = store;
     this.pg = pg;
-    this.probe = probe;
     this.options = options;
     this.compression = options.compression();
     this.clock = clock;
@@ -82,10 +73,8 @@ public final class BackupJob {
       if (store.exists(key)) {
         return existing(target, backupKey, start, cancel, progress);
       }
-      int versionNum = probe.serverVersionNum(target, pg.newest(), cancel::outOfTime);
-      PgBinary pgDump = pg.forServer(target.name(), versionNum / 10_000);
-      Manifest manifest =
-          dump(target, backupKey, pgDump, versionNum, start, cancel, progress, objectStored);
+      PgDatabase db = pg.connect(target, cancel::outOfTime);
+      Manifest manifest = dump(db, backupKey, start, cancel, progress, objectStored);
       return BackupResult.succeeded(
           target.name(), key, store.describe(key), since(start), manifest);
     } catch (AlreadyExistsException e) {
@@ -114,37 +103,30 @@ public final class BackupJob {
   }
 
   private Manifest dump(
-      DatabaseTarget target,
+      PgDatabase db,
       BackupKey backupKey,
-      PgBinary bin,
-      int versionNum,
       Instant start,
       Cancellation cancel,
       LongConsumer progress,
       AtomicBoolean objectStored)
       throws IOException, InterruptedException {
+    DatabaseTarget target = db.target();
     String key = backupKey.format();
     // The sink first: a store that cannot even start a write must not leave a pg_dump running.
     ObjectSink sink = store.create(key, compression.contentType());
-    Process process;
+    PgRun pgDump;
     try {
-      process = PgProcesses.pgDump(bin, target.url(), PG_DUMP_OPTIONS);
-    } catch (IOException | RuntimeException e) {
+      pgDump = db.dump(PG_DUMP_OPTIONS, line -> LOG.info("pg_dump: {}", line));
+    } catch (RuntimeException e) {
       sink.abort();
       throw e;
     }
-    cancel.register(process);
-    String password = target.url().password();
-    StderrTail stderr =
-        StderrTail.start(
-            process,
-            line -> LOG.info("pg_dump: {}", Failures.scrub(line, password)),
-            "pg_dump-" + target.name());
+    cancel.register(pgDump);
     boolean committed = false;
     try {
       DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
       DumpScanner scanner = new DumpScanner();
-      try (InputStream in = process.getInputStream();
+      try (InputStream in = pgDump.stdout();
           OutputStream out = compression.compress(stored, options.level(), options.threads())) {
         byte[] buf = new byte[READ_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
@@ -153,20 +135,20 @@ public final class BackupJob {
           progress.accept(n);
         }
       }
-      int exit = process.waitFor();
-      checkDump(target, exit, stderr, scanner, cancel);
+      int exit = pgDump.waitFor();
+      checkDump(target, exit, pgDump, scanner, cancel);
       StoredObject object = sink.commit();
       committed = true;
       objectStored.set(true);
-      Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, stored);
+      Manifest manifest = manifest(backupKey, db, start, scanner, stored);
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
       return manifest;
     } finally {
-      cancel.unregister(process);
+      cancel.unregister(pgDump);
       if (!committed) {
-        process.destroyForcibly();
+        pgDump.kill();
         sink.abort();
       }
     }
@@ -290,27 +272,22 @@ public final class BackupJob {
   }
 
   private static void checkDump(
-      DatabaseTarget target,
-      int exit,
-      StderrTail stderr,
-      DumpScanner scanner,
-      Cancellation cancel) {
+      DatabaseTarget target, int exit, PgRun pgDump, DumpScanner scanner, Cancellation cancel) {
     if (cancel.isCancelled()) {
       throw new BackupException(ErrorCode.DATABASE, "cancelled");
     }
     if (exit != 0) {
-      String text = stderr.text();
       String how =
           exit > 128
               ? "pg_dump was killed (signal " + (exit - 128) + ")"
               : "pg_dump exited with code " + exit;
-      if (text.isBlank()) {
+      if (pgDump.stderrTail().isBlank()) {
         throw new BackupException(
             ErrorCode.DATABASE,
             "database '" + target.name() + "': " + how + "; nothing was stored");
       }
-      String detail = Failures.describe(target.name(), text, target.url().password());
-      throw new BackupException(ErrorCode.DATABASE, detail + " (" + how + "; nothing stored)");
+      throw new BackupException(
+          ErrorCode.DATABASE, pgDump.failure() + " (" + how + "; nothing stored)");
     }
     if (!scanner.complete()) {
       throw new BackupException(
@@ -324,8 +301,7 @@ public final class BackupJob {
 
   private Manifest manifest(
       BackupKey key,
-      PgBinary bin,
-      int versionNum,
+      PgDatabase db,
       Instant start,
       DumpScanner scanner,
       DigestingOutputStream stored) {
@@ -336,13 +312,9 @@ public final class BackupJob {
         options.level(),
         stored.result(),
         scanner,
-        bin.version(),
-        serverVersion(versionNum),
+        db.clientVersion(),
+        db.serverVersion(),
         PG_DUMP_OPTIONS);
-  }
-
-  static String serverVersion(int num) {
-    return num >= 100_000 ? (num / 10_000) + "." + (num % 10_000) : Integer.toString(num);
   }
 
   private static String notStarted(DatabaseTarget target, Cancellation cancel) {

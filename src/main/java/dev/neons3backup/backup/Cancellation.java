@@ -2,7 +2,7 @@ package dev.neons3backup.backup;
 
 import dev.neons3backup.BackupResult.Status;
 import dev.neons3backup.Deadline;
-import dev.neons3backup.pg.PgProcesses;
+import dev.neons3backup.pg.PgRun;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +19,7 @@ import org.apache.logging.log4j.Logger;
 public final class Cancellation {
   private static final Logger LOG = LogManager.getLogger(Cancellation.class);
 
-  private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+  private final Set<PgRun> runs = ConcurrentHashMap.newKeySet();
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private final Deadline deadline;
   private final long marginMillis;
@@ -73,20 +73,20 @@ public final class Cancellation {
       status = as;
       reason = why;
     }
-    processes.forEach(Cancellation::kill);
+    runs.forEach(PgRun::kill);
     workers.forEach(Thread::interrupt);
     return first;
   }
 
-  public void register(Process p) {
-    processes.add(p);
+  public void register(PgRun run) {
+    runs.add(run);
     if (isCancelled()) {
-      kill(p);
+      run.kill();
     }
   }
 
-  public void unregister(Process p) {
-    processes.remove(p);
+  public void unregister(PgRun run) {
+    runs.remove(run);
   }
 
   /** The calling thread works for this run until {@link #leave()}; a cancel interrupts it. */
@@ -98,9 +98,5 @@ public final class Cancellation {
   public synchronized void leave() {
     workers.remove(Thread.currentThread());
     Thread.interrupted();
-  }
-
-  private static void kill(Process p) {
-    PgProcesses.kill(p);
   }
 }

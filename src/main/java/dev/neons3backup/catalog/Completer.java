@@ -7,6 +7,7 @@ import dev.neons3backup.io.DigestingInputStream;
 import dev.neons3backup.io.ReadAhead;
 import dev.neons3backup.io.StoredBytes;
 import dev.neons3backup.pg.DumpScanner;
+import dev.neons3backup.pg.PgVersions;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +25,7 @@ import java.util.function.LongConsumer;
  * versions from the dump's header comments.
  */
 public final class Completer {
-  private static final String SERVER = "-- Dumped from database version ";
-  private static final String PG_DUMP = "-- Dumped by pg_dump version ";
-  private static final int HEADER_BYTES = 16 * 1024;
+  private static final int HEADER_BYTES = PgVersions.DUMP_HEADER_BYTES;
 
   private final BackupStore store;
   private final Clock clock;
@@ -81,20 +80,8 @@ public final class Completer {
         clock.instant(),
         new StoredBytes(stored.count(), HexFormat.of().formatHex(stored.digest())),
         scanner,
-        version(head, PG_DUMP),
-        version(head, SERVER));
-  }
-
-  /** The version word after {@code prefix} in the dump's header, e.g. "15.14". */
-  static String version(String header, String prefix) {
-    for (String line : header.split("\n")) {
-      if (line.startsWith(prefix)) {
-        String rest = line.substring(prefix.length()).strip();
-        int space = rest.indexOf(' ');
-        return space < 0 ? rest : rest.substring(0, space);
-      }
-    }
-    return "unknown";
+        PgVersions.dumpedBy(head),
+        PgVersions.dumpedFrom(head));
   }
 
   private BackupException cannot(String database, String key, String why) {

@@ -2,7 +2,6 @@ package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupService;
 import dev.neons3backup.config.Settings;
-import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.LocalBackupStore;
 import dev.neons3backup.store.S3BackupStore;
@@ -33,9 +32,7 @@ final class CliContext {
             ? StoreLocation.defaultFor(settings.bucket())
             : StoreLocation.parse(common.store);
     BackupStore store = open(location, settings, main.invocation);
-    BackupService service =
-        new BackupService(
-            store, PgInstallations.discover(settings.pgBinDirs()), settings, Clock.systemUTC());
+    BackupService service = new BackupService(store, settings, Clock.systemUTC());
     return new CliContext(
         settings,
         location,

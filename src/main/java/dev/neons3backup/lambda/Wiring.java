@@ -5,7 +5,6 @@ import dev.neons3backup.BackupService;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
-import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import dev.neons3backup.store.UploadPool;
@@ -34,8 +33,7 @@ record Wiring(
             UploadPool.shared(),
             S3BackupStore.DEFAULT_PART_SIZE);
     Clock clock = Clock.systemUTC();
-    BackupService service =
-        new BackupService(store, PgInstallations.discover(settings.pgBinDirs()), settings, clock);
+    BackupService service = new BackupService(store, settings, clock);
     SecretsManagerClient secrets = S3Clients.secrets(settings);
     return new Wiring(
         service,

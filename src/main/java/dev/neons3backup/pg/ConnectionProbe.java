@@ -4,17 +4,16 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Asks a server for its major version before anything else, retrying with backoff while the failure
- * looks transient: a Neon compute that is suspended needs a few seconds to wake up.
+ * Asks a server for its version before anything else, retrying with backoff while the failure looks
+ * transient: a Neon compute that is suspended needs a few seconds to wake up.
  */
-public final class ConnectionProbe {
+final class ConnectionProbe {
   private static final Logger LOG = LogManager.getLogger(ConnectionProbe.class);
   private static final List<String> TRANSIENT =
       List.of(
@@ -28,37 +27,27 @@ public final class ConnectionProbe {
           "Couldn't connect to compute node",
           "could not receive data from server");
 
-  /** One try's bound: psql's own connect timeout normally ends it long before. */
-  static final Duration TRY_TIMEOUT = Duration.ofSeconds(120);
+  private final PgClient.Retry retry;
 
-  private final int attempts;
-  private final Duration backoff;
-  private final Duration tryTimeout;
-
-  public ConnectionProbe(int attempts, Duration backoff) {
-    this(attempts, backoff, TRY_TIMEOUT);
-  }
-
-  public ConnectionProbe(int attempts, Duration backoff, Duration tryTimeout) {
-    this.attempts = attempts;
-    this.backoff = backoff;
-    this.tryTimeout = tryTimeout;
+  ConnectionProbe(PgClient.Retry retry) {
+    this.retry = retry;
   }
 
   /**
    * Returns the server's {@code server_version_num}. {@code stop} is asked before every retry,
    * after the backoff too (a Lambda that is running out of time stops retrying).
    */
-  public int serverVersionNum(DatabaseTarget target, PgBinary client, BooleanSupplier stop) {
-    long wait = backoff.toMillis();
+  int serverVersionNum(
+      PgClient client, DatabaseTarget target, PgBinary psql, BooleanSupplier stop) {
+    long wait = retry.backoff().toMillis();
     for (int attempt = 1; ; attempt++) {
-      Result r = query(target, client, tryTimeout);
-      if (r.exit == 0) {
-        return parse(target, r.stdout);
+      Answer a = ask(client, target, psql);
+      if (a.exit() == 0) {
+        return parse(target, a.stdout());
       }
-      String reason = Failures.describe(target.name(), r.stderr, target.url().password());
-      boolean transientFailure = TRANSIENT.stream().anyMatch(r.stderr::contains);
-      if (!transientFailure || attempt >= attempts || stop.getAsBoolean()) {
+      String reason = Failures.describe(target.name(), a.stderr(), target.url().password());
+      boolean transientFailure = TRANSIENT.stream().anyMatch(a.stderr()::contains);
+      if (!transientFailure || attempt >= retry.attempts() || stop.getAsBoolean()) {
         String tries = attempt > 1 ? " (after " + attempt + " attempts)" : "";
         throw new BackupException(ErrorCode.DATABASE, reason + tries);
       }
@@ -66,7 +55,7 @@ public final class ConnectionProbe {
           "database '{}': cannot connect yet (attempt {} of {}), retrying in {} ms: {}",
           target.name(),
           attempt,
-          attempts,
+          retry.attempts(),
           wait,
           reason);
       sleep(wait);
@@ -78,36 +67,21 @@ public final class ConnectionProbe {
     }
   }
 
-  private record Result(int exit, String stdout, String stderr) {}
+  private record Answer(int exit, String stdout, String stderr) {}
 
-  private static Result query(DatabaseTarget target, PgBinary client, Duration timeout) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            client.psql().toString(),
-            "--no-psqlrc",
-            "--no-password",
-            "--no-align",
-            "--tuples-only",
-            "--quiet",
-            "--command",
-            "SHOW server_version_num",
-            "--dbname",
-            target.url().withoutPassword());
-    PgEnvironment.apply(pb, target.url());
+  private Answer ask(PgClient client, DatabaseTarget target, PgBinary psql) {
     try {
-      Process p = pb.start();
-      PgProcesses.closeInput(p);
-      StderrTail err = StderrTail.start(p, line -> {}, "probe-" + target.name());
-      var done = PgProcesses.finish(p, timeout);
-      if (done.isEmpty()) {
-        return new Result(
-            -1, "", "timeout expired (psql did not answer in " + timeout.toSeconds() + " s)");
+      var done = client.query(psql, target, "SHOW server_version_num;\n", retry.tryTimeout());
+      if (done.exit().isEmpty()) {
+        String why =
+            "timeout expired (psql did not answer in " + retry.tryTimeout().toSeconds() + " s)";
+        return new Answer(-1, "", why);
       }
-      return new Result(done.get().exit(), done.get().stdout().trim(), err.text());
+      return new Answer(done.exit().getAsInt(), done.stdout().trim(), done.run().stderrTail());
     } catch (IOException e) {
       throw new BackupException(
           ErrorCode.CONFIG,
-          "database '" + target.name() + "': cannot run " + client.psql() + ": " + e.getMessage());
+          "database '" + target.name() + "': cannot run " + psql.psql() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackupException(

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,10 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
+import java.util.function.Function;
 
 /**
  * The PostgreSQL client programs installed on this machine, found once: directories from {@code
@@ -25,7 +21,6 @@ import org.apache.logging.log4j.Logger;
  * and source-build locations, then {@code /usr/bin}.
  */
 public final class PgInstallations {
-  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
   private static final List<String> GLOBS =
       List.of(
           "/usr/lib/postgresql/*/bin",
@@ -36,16 +31,18 @@ public final class PgInstallations {
           "/usr/local/pgsql/bin",
           "/usr/bin");
 
-  private static final Logger LOG = LogManager.getLogger(PgInstallations.class);
-  private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
-
   private final List<PgBinary> installed;
 
   public PgInstallations(List<PgBinary> installed) {
     this.installed = List.copyOf(installed);
   }
 
-  public static PgInstallations discover(List<Path> extraDirs) {
+  /**
+   * Asks each candidate directory's pg_dump its version through {@code versionOf} (empty: not
+   * usable); {@link PgClient} is what runs them.
+   */
+  static PgInstallations discover(
+      List<Path> extraDirs, Function<Path, Optional<String>> versionOf) {
     Set<Path> dirs = new LinkedHashSet<>(extraDirs);
     for (String glob : GLOBS) {
       dirs.addAll(expand(glob));
@@ -53,7 +50,7 @@ public final class PgInstallations {
     List<PgBinary> found = new ArrayList<>();
     Set<Integer> majors = new HashSet<>();
     for (Path dir : dirs) {
-      probe(dir).filter(b -> majors.add(b.major())).ifPresent(found::add);
+      probe(dir, versionOf).filter(b -> majors.add(b.major())).ifPresent(found::add);
     }
     found.sort(Comparator.comparingInt(PgBinary::major));
     return new PgInstallations(found);
@@ -67,7 +64,7 @@ public final class PgInstallations {
    * The pg_dump for a server: the same major version when installed, else the newest newer one (a
    * newer pg_dump reads older servers; an older one refuses newer servers).
    */
-  public PgBinary forServer(String database, int serverMajor) {
+  PgBinary forServer(String database, int serverMajor) {
     Optional<PgBinary> same = installed.stream().filter(b -> b.major() == serverMajor).findFirst();
     if (same.isPresent()) {
       return same.get();
@@ -93,7 +90,7 @@ public final class PgInstallations {
   }
 
   /** Any client, the newest: used to ask a server its version before choosing pg_dump. */
-  public PgBinary newest() {
+  PgBinary newest() {
     if (installed.isEmpty()) {
       throw new BackupException(
           ErrorCode.CONFIG,
@@ -131,41 +128,11 @@ public final class PgInstallations {
     return out;
   }
 
-  private static Optional<PgBinary> probe(Path dir) {
+  private static Optional<PgBinary> probe(Path dir, Function<Path, Optional<String>> versionOf) {
     Path pgDump = dir.resolve("pg_dump");
     if (!Files.isExecutable(pgDump) || !Files.isExecutable(dir.resolve("psql"))) {
       return Optional.empty();
     }
-    try {
-      Process p =
-          new ProcessBuilder(pgDump.toString(), "--version").redirectErrorStream(true).start();
-      PgProcesses.closeInput(p);
-      Optional<PgProcesses.Finished> done = PgProcesses.finish(p, VERSION_TIMEOUT);
-      if (done.isEmpty()) {
-        LOG.warn(
-            "{} --version did not answer within {} s; that directory is skipped",
-            pgDump,
-            VERSION_TIMEOUT.toSeconds());
-        return Optional.empty();
-      }
-      if (done.get().exit() != 0) {
-        return Optional.empty();
-      }
-      Matcher m = VERSION.matcher(done.get().stdout());
-      if (!m.find()) {
-        return Optional.empty();
-      }
-      int major = Integer.parseInt(m.group(1));
-      if (major < 10) {
-        return Optional.empty();
-      }
-      String version = m.group(1) + (m.group(2) == null ? "" : "." + m.group(2));
-      return Optional.of(new PgBinary(dir, major, version));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    return versionOf.apply(pgDump).flatMap(output -> PgVersions.client(dir, output));
   }
 }

@@ -3,22 +3,18 @@ package dev.neons3backup.restore;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.concurrent.Threads;
-import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.ReadAhead;
 import dev.neons3backup.pg.DumpScanner;
-import dev.neons3backup.pg.Failures;
-import dev.neons3backup.pg.PgBinary;
-import dev.neons3backup.pg.PgProcesses;
-import dev.neons3backup.pg.StderrTail;
+import dev.neons3backup.pg.PgDatabase;
+import dev.neons3backup.pg.PgRun;
 import dev.neons3backup.store.BackupStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -36,15 +32,13 @@ final class DumpLoader {
   private static final byte[] COMMIT = "\nCOMMIT;\n".getBytes(StandardCharsets.US_ASCII);
 
   /** How long psql gets to exit once its input is closed after a failure, before it is killed. */
-  private static final long EXIT_WAIT_SECONDS = 30;
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(30);
 
   private final BackupStore store;
-  private final PgBinary psql;
   private final RestoreGuard guard;
 
-  DumpLoader(BackupStore store, PgBinary psql, RestoreGuard guard) {
+  DumpLoader(BackupStore store, RestoreGuard guard) {
     this.store = store;
-    this.psql = psql;
     this.guard = guard;
   }
 
@@ -68,34 +62,19 @@ final class DumpLoader {
    */
   void load(
       BackupEntry entry,
-      DatabaseTarget into,
+      PgDatabase into,
       boolean oneTransaction,
       String kept,
       LongConsumer progress) {
-    Process p = start(into);
-    try {
-      guard.track(p);
-      StderrTail stderr = StderrTail.start(p, line -> {}, "psql-" + into.name());
-      drain(p.getInputStream());
-      Fed fed = feed(entry, p.getOutputStream(), oneTransaction, progress);
+    try (PgRun psql = into.load(List.of("--output=/dev/null"))) {
+      guard.track(psql);
+      psql.discardStdout();
+      Fed fed = feed(entry, psql.stdin(), oneTransaction, progress);
       if (fed.end() != End.SENT && fed.end() != End.PSQL_GONE) {
-        p.destroyForcibly();
+        psql.kill();
       }
-      int exit = waitFor(p, fed.end() == End.SENT);
-      check(fed, exit, stderr, into, oneTransaction, kept);
-    } finally {
-      if (p.isAlive()) {
-        p.destroyForcibly();
-      }
-    }
-  }
-
-  private Process start(DatabaseTarget into) {
-    try {
-      return PgProcesses.psql(psql, into.url(), List.of("--output=/dev/null"));
-    } catch (IOException e) {
-      throw new BackupException(
-          ErrorCode.CONFIG, "database '" + into.name() + "': cannot run " + psql.psql() + ": " + e);
+      int exit = waitFor(psql, fed.end() == End.SENT);
+      check(fed, exit, psql, into.target().name(), oneTransaction, kept);
     }
   }
 
@@ -176,8 +155,8 @@ final class DumpLoader {
   }
 
   private static void check(
-      Fed fed, int exit, StderrTail stderr, DatabaseTarget into, boolean oneTx, String kept) {
-    String db = "database '" + into.name() + "': ";
+      Fed fed, int exit, PgRun psql, String name, boolean oneTx, String kept) {
+    String db = "database '" + name + "': ";
     switch (fed.end()) {
       case READ_FAILED ->
           throw new BackupException(
@@ -201,29 +180,20 @@ final class DumpLoader {
               ErrorCode.DATABASE, db + "the restore was interrupted; " + kept);
       default -> {
         if (exit != 0 || fed.end() == End.PSQL_GONE) {
-          throw new BackupException(
-              ErrorCode.DATABASE, psqlFailure(stderr, into, exit, oneTx, kept));
+          throw new BackupException(ErrorCode.DATABASE, psqlFailure(psql, exit, oneTx, kept));
         }
       }
     }
   }
 
-  private static String psqlFailure(
-      StderrTail stderr, DatabaseTarget into, int exit, boolean oneTransaction, String kept) {
-    String text = stderr.text();
+  private static String psqlFailure(PgRun psql, int exit, boolean oneTransaction, String kept) {
     String advice =
-        oneTransaction && text.contains("max_locks_per_transaction")
+        oneTransaction && psql.stderrTail().contains("max_locks_per_transaction")
             ? "; this backup needs more locks than one transaction may hold on this server:"
                 + " restore it with --create-database (no single transaction) or raise"
                 + " max_locks_per_transaction"
             : "";
-    return Failures.describe(into.name(), text, into.url().password())
-        + " (psql exited with code "
-        + exit
-        + "; "
-        + kept
-        + ")"
-        + advice;
+    return psql.failure() + " (psql exited with code " + exit + "; " + kept + ")" + advice;
   }
 
   private static String reason(IOException e) {
@@ -235,33 +205,14 @@ final class DumpLoader {
    * Waits for psql: without limit once it was sent the whole dump (it may be building indexes),
    * briefly otherwise (its input is closed or it was killed).
    */
-  private static int waitFor(Process p, boolean whole) {
+  private static int waitFor(PgRun psql, boolean whole) {
     try {
-      if (whole) {
-        return p.waitFor();
-      }
-      if (!p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-      }
-      return p.isAlive() ? -1 : p.exitValue();
+      return whole ? psql.waitFor() : psql.waitFor(EXIT_WAIT).orElse(-1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      p.destroyForcibly();
+      psql.kill();
       return -1;
     }
-  }
-
-  private static void drain(InputStream in) {
-    Threads.start(
-        "psql-stdout",
-        () -> {
-          try (in) {
-            in.transferTo(OutputStream.nullOutputStream());
-          } catch (IOException e) {
-            // psql is gone.
-          }
-        });
   }
 
   private static void closeQuietly(OutputStream out) {

@@ -1,7 +1,8 @@
 package dev.neons3backup.restore;
 
+import dev.neons3backup.pg.PgRun;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +22,7 @@ final class RestoreGuard implements AutoCloseable {
   private final Thread hook;
   private final Object cleaning = new Object();
   private boolean cleaned;
-  private Process psql;
+  private PgRun psql;
   private boolean cancelled;
   private boolean done;
 
@@ -42,10 +43,10 @@ final class RestoreGuard implements AutoCloseable {
   }
 
   /** The psql to kill if the JVM is stopped before the restore is final. */
-  synchronized void track(Process p) {
+  synchronized void track(PgRun p) {
     psql = p;
     if (cancelled) {
-      p.destroyForcibly();
+      p.kill();
     }
   }
 
@@ -87,7 +88,7 @@ final class RestoreGuard implements AutoCloseable {
   }
 
   private void onShutdown() {
-    Process p;
+    PgRun p;
     synchronized (this) {
       if (done) {
         return;
@@ -96,10 +97,10 @@ final class RestoreGuard implements AutoCloseable {
       p = psql;
     }
     if (p != null) {
-      p.destroyForcibly();
       try {
-        p.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
+        p.kill();
+        p.waitFor(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
         // Dropping the database below ends its sessions anyway.
       }
     }

@@ -5,9 +5,8 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.RestoreReport;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.pg.ConnectionProbe;
-import dev.neons3backup.pg.PgBinary;
-import dev.neons3backup.pg.PgInstallations;
+import dev.neons3backup.pg.PgClient;
+import dev.neons3backup.pg.PgDatabase;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,14 +50,15 @@ public final class Restorer {
   static final String TEMPORARY_INFIX = "_restoring_";
   private static final int MAX_IDENTIFIER_BYTES = 63;
 
-  private final BackupStore store;
-  private final PgInstallations pg;
-  private final ConnectionProbe probe;
+  /** Long enough for any catalog query or CREATE/DROP/ALTER DATABASE on a busy server. */
+  private static final Duration CATALOG_LIMIT = Duration.ofMinutes(5);
 
-  public Restorer(BackupStore store, PgInstallations pg, ConnectionProbe probe) {
+  private final BackupStore store;
+  private final PgClient pg;
+
+  public Restorer(BackupStore store, PgClient pg) {
     this.store = store;
     this.pg = pg;
-    this.probe = probe;
   }
 
   public RestoreReport restore(
@@ -74,16 +74,16 @@ public final class Restorer {
 
   private RestoreReport restoreInto(
       BackupEntry entry, DatabaseTarget target, boolean force, LongConsumer progress) {
-    PgBinary psql = psqlFor(target);
+    PgDatabase db = pg.connect(target, () -> false);
     if (!force) {
-      requireEmpty(target, psql);
+      requireEmpty(db);
     }
     String kept = "nothing was committed; database '" + target.url().database() + "' is as it was";
     String stopped = stoppedBySignal(target) + kept;
     try (RestoreGuard guard = RestoreGuard.install(() -> {}, () -> stopped)) {
-      new DumpLoader(store, psql, guard).load(entry, target, true, kept, progress);
+      new DumpLoader(store, guard).load(entry, db, true, kept, progress);
     }
-    return compareRows(entry, target, psql);
+    return compareRows(entry, db);
   }
 
   private RestoreReport restoreAsNewDatabase(
@@ -92,23 +92,23 @@ public final class Restorer {
     if (name.isEmpty()) {
       throw BackupException.config("--create-database needs a database name in --target-url.");
     }
-    DatabaseTarget admin = new DatabaseTarget(target.name(), target.url().withDatabase("postgres"));
-    int version = probe.serverVersionNum(admin, pg.newest(), () -> false);
-    PgBinary psql = pg.forServer(target.name(), version / 10_000);
-    requireAbsent(admin, psql, name);
+    PgDatabase admin =
+        pg.connect(
+            new DatabaseTarget(target.name(), target.url().withDatabase("postgres")), () -> false);
+    requireAbsent(admin, name);
     String temporary = temporaryName(name, HexFormat.of().formatHex(randomBytes(4)));
-    catalog(admin, psql, "CREATE DATABASE " + ident(temporary));
-    DatabaseTarget staging =
-        new DatabaseTarget(target.name(), target.url().withDatabase(temporary));
+    admin.query("CREATE DATABASE " + ident(temporary), CATALOG_LIMIT);
+    PgDatabase staging =
+        admin.on(new DatabaseTarget(target.name(), target.url().withDatabase(temporary)));
     String kept = "no database '" + name + "' was created";
     // What the clean-up did, for the error: the copy is dropped, or the user must drop it.
     StringBuilder dropped = new StringBuilder();
-    Runnable cleanup = () -> dropped.append(drop(admin, psql, temporary, version));
+    Runnable cleanup = () -> dropped.append(drop(admin, temporary));
     try (RestoreGuard guard =
         RestoreGuard.install(cleanup, () -> stoppedBySignal(target) + kept + "; " + dropped)) {
       try {
-        new DumpLoader(store, psql, guard).load(entry, staging, false, kept, progress);
-        rename(admin, psql, guard, temporary, name);
+        new DumpLoader(store, guard).load(entry, staging, false, kept, progress);
+        rename(admin, guard, temporary, name);
       } catch (BackupException e) {
         guard.abort();
         throw new BackupException(e.code(), e.getMessage() + "; " + dropped, e);
@@ -117,15 +117,14 @@ public final class Restorer {
         throw e;
       }
     }
-    return compareRows(entry, target, psql);
+    return compareRows(entry, admin.on(target));
   }
 
-  private void rename(
-      DatabaseTarget admin, PgBinary psql, RestoreGuard guard, String temporary, String name) {
+  private static void rename(PgDatabase admin, RestoreGuard guard, String temporary, String name) {
     String sql = "ALTER DATABASE " + ident(temporary) + " RENAME TO " + ident(name);
     boolean renamed;
     try {
-      renamed = guard.finish(() -> catalog(admin, psql, sql));
+      renamed = guard.finish(() -> admin.query(sql, CATALOG_LIMIT));
     } catch (IOException e) {
       throw new IllegalStateException("renaming does no I/O of its own", e);
     } catch (BackupException e) {
@@ -135,7 +134,9 @@ public final class Restorer {
     if (!renamed) {
       throw new BackupException(
           ErrorCode.DATABASE,
-          "database '" + admin.name() + "': the restore was interrupted; no database created");
+          "database '"
+              + admin.target().name()
+              + "': the restore was interrupted; no database created");
     }
   }
 
@@ -160,10 +161,10 @@ public final class Restorer {
   }
 
   /** Drops the partial copy; says what became of it, for the error that follows. */
-  private String drop(DatabaseTarget admin, PgBinary psql, String temporary, int version) {
-    String force = version >= 130_000 ? " WITH (FORCE)" : "";
+  private static String drop(PgDatabase admin, String temporary) {
+    String force = admin.serverVersionNum() >= 130_000 ? " WITH (FORCE)" : "";
     try {
-      catalog(admin, psql, "DROP DATABASE IF EXISTS " + ident(temporary) + force);
+      admin.query("DROP DATABASE IF EXISTS " + ident(temporary) + force, CATALOG_LIMIT);
       return "the partial copy was dropped";
     } catch (RuntimeException e) {
       // The failure that led here is what the caller reports; README says how to drop a leftover.
@@ -175,18 +176,13 @@ public final class Restorer {
     }
   }
 
-  private PgBinary psqlFor(DatabaseTarget target) {
-    int version = probe.serverVersionNum(target, pg.newest(), () -> false);
-    return pg.forServer(target.name(), version / 10_000);
-  }
-
-  private static void requireEmpty(DatabaseTarget target, PgBinary psql) {
-    long tables = Long.parseLong(catalog(target, psql, USER_TABLES).trim());
+  private static void requireEmpty(PgDatabase db) {
+    long tables = Long.parseLong(db.query(USER_TABLES, CATALOG_LIMIT).trim());
     if (tables > 0) {
       throw new BackupException(
           ErrorCode.CONFIG,
           "database '"
-              + target.name()
+              + db.target().name()
               + "' already has "
               + tables
               + " tables or views; restore into an empty database (--create-database makes one)"
@@ -194,9 +190,9 @@ public final class Restorer {
     }
   }
 
-  private static void requireAbsent(DatabaseTarget admin, PgBinary psql, String name) {
+  private static void requireAbsent(PgDatabase admin, String name) {
     String sql = "SELECT count(*) FROM pg_database WHERE datname = " + literal(name);
-    if (!catalog(admin, psql, sql).trim().equals("0")) {
+    if (!admin.query(sql, CATALOG_LIMIT).trim().equals("0")) {
       throw BackupException.config(
           "database '"
               + name
@@ -204,13 +200,14 @@ public final class Restorer {
     }
   }
 
-  private RestoreReport compareRows(BackupEntry entry, DatabaseTarget target, PgBinary psql) {
+  private RestoreReport compareRows(BackupEntry entry, PgDatabase db) {
+    DatabaseTarget target = db.target();
     String where = target.url().hosts() + "/" + target.url().database();
     if (entry.manifest().isEmpty()) {
       return new RestoreReport(entry, where, 0, 0, false, List.of());
     }
     Map<String, Long> recorded = entry.manifest().get().tables();
-    Map<String, Long> actual = countRows(target, psql, List.copyOf(recorded.keySet()));
+    Map<String, Long> actual = countRows(db, List.copyOf(recorded.keySet()));
     List<String> mismatches = new ArrayList<>();
     long rows = 0;
     for (var e : recorded.entrySet()) {
@@ -227,8 +224,7 @@ public final class Restorer {
    * Counts each table's own rows ({@code FROM ONLY}: a dump's COPY holds a parent's own rows, its
    * children are dumped apart), in batches fed to psql on stdin.
    */
-  private static Map<String, Long> countRows(
-      DatabaseTarget target, PgBinary psql, List<String> tables) {
+  private static Map<String, Long> countRows(PgDatabase db, List<String> tables) {
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
       List<String> parts = new ArrayList<>();
@@ -245,7 +241,7 @@ public final class Restorer {
     if (tables.isEmpty()) {
       return actual;
     }
-    String out = Psql.query(psql, target.url(), target.name(), sql.toString(), Duration.ZERO);
+    String out = db.query(sql.toString(), Duration.ZERO);
     for (String line : out.split("\n")) {
       int bar = line.lastIndexOf('|');
       if (bar > 0) {
@@ -253,10 +249,6 @@ public final class Restorer {
       }
     }
     return actual;
-  }
-
-  private static String catalog(DatabaseTarget target, PgBinary psql, String sql) {
-    return Psql.query(psql, target.url(), target.name(), sql, Psql.CATALOG_LIMIT);
   }
 
   private static String ident(String name) {

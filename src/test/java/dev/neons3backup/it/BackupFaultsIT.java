@@ -10,7 +10,6 @@ import dev.neons3backup.BackupService;
 import dev.neons3backup.Deadline;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
-import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.LocalBackupStore;
 import dev.neons3backup.testing.FaultyProxy;
@@ -83,12 +82,7 @@ class BackupFaultsIT {
                   }
                 });
     Settings settings = h.settings();
-    service.set(
-        new BackupService(
-            stoppedAtManifest,
-            PgInstallations.discover(settings.pgBinDirs()),
-            settings,
-            Clock.systemUTC()));
+    service.set(new BackupService(stoppedAtManifest, settings, Clock.systemUTC()));
     DatabaseTarget target = DatabaseTarget.of("halfway", PG.url(smallDb()));
 
     BackupReport report =

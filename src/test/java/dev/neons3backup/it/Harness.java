@@ -7,7 +7,6 @@ import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.lambda.BackupHandler;
 import dev.neons3backup.lambda.EmbeddedMetrics;
-import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.UploadPool;
 import dev.neons3backup.testing.PostgresCluster;
@@ -113,8 +112,7 @@ final class Harness {
     S3BackupStore store =
         new S3BackupStore(
             client, bucketName, "", UploadPool.shared(), S3BackupStore.DEFAULT_PART_SIZE);
-    return new BackupService(
-        store, PgInstallations.discover(settings.pgBinDirs()), settings, Clock.systemUTC());
+    return new BackupService(store, settings, Clock.systemUTC());
   }
 
   BackupHandler handler() {

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HungClientProgramsIT {
   private static final Path REAL = Path.of("/usr/lib/postgresql/15/bin");
+  private static final ExecutorService READERS = Executors.newCachedThreadPool();
 
   @TempDir Path dir;
+
+  @AfterAll
+  static void stopReaders() {
+    READERS.shutdownNow();
+  }
 
   @Test
   void aPgDumpThatNeverAnswersItsVersionIsSkippedAndKilled() throws IOException {
@@ -31,7 +40,10 @@ class HungClientProgramsIT {
 
     PgInstallations found =
         assertTimeoutPreemptively(
-            Duration.ofSeconds(90), () -> PgInstallations.discover(List.of(bin)));
+            Duration.ofSeconds(90),
+            () ->
+                new PgClient(List.of(bin), READERS, new PgClient.Retry(1, Duration.ZERO))
+                    .installations());
 
     assertThat(found.all()).noneMatch(b -> b.binDir().equals(bin));
     assertNoProcessLeftRunning(bin);
@@ -41,14 +53,17 @@ class HungClientProgramsIT {
   void aPsqlThatNeverAnswersFailsTheProbeWithOneLineAndIsKilled() throws IOException {
     Path bin = hungBinDir("psql");
     Files.createSymbolicLink(bin.resolve("pg_dump"), REAL.resolve("pg_dump"));
-    ConnectionProbe probe = new ConnectionProbe(1, Duration.ofMillis(10), Duration.ofSeconds(2));
+    PgClient client =
+        new PgClient(
+            new PgInstallations(List.of(new PgBinary(bin, 15, "15"))),
+            READERS,
+            new PgClient.Retry(1, Duration.ofMillis(10), Duration.ofSeconds(2)));
     DatabaseTarget target = DatabaseTarget.of("hung", "postgresql://u:Secret-pw@127.0.0.1:1/db");
 
     assertTimeoutPreemptively(
         Duration.ofSeconds(90),
         () ->
-            assertThatThrownBy(
-                    () -> probe.serverVersionNum(target, new PgBinary(bin, 15, "15"), () -> false))
+            assertThatThrownBy(() -> client.connect(target, () -> false))
                 .isInstanceOf(BackupException.class)
                 .hasMessageStartingWith("database 'hung': ")
                 .hasMessageNotContaining("Secret-pw")
