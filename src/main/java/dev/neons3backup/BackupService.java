@@ -5,9 +5,11 @@ import dev.neons3backup.backup.BackupRun;
 import dev.neons3backup.backup.Cancellation;
 import dev.neons3backup.backup.DumpOptions;
 import dev.neons3backup.catalog.Catalog;
+import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.ConnectionProbe;
 import dev.neons3backup.pg.PgInstallations;
 import dev.neons3backup.restore.Restorer;
@@ -23,17 +25,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 
 /**
  * The facade: backs up databases into a store and reports what happened. Entry points (the Lambda
  * handler, the CLI) build one and print or return its results.
  */
-public final class BackupService {
+public final class BackupService implements AutoCloseable {
   private final BackupStore store;
   private final PgInstallations pg;
   private final ConnectionProbe probe;
   private final DumpOptions dumpOptions;
+  // Parallel gzip's threads; idle ones end after a minute, and close() ends them all.
+  private final ExecutorService compressors =
+      Executors.newCachedThreadPool(Threads.daemons("compress"));
+  private final WritePipeline writePipeline;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
@@ -44,6 +52,9 @@ public final class BackupService {
     this.pg = pg;
     this.probe = new ConnectionProbe(settings.connectAttempts(), settings.connectBackoff());
     this.dumpOptions = DumpOptions.from(settings);
+    this.writePipeline =
+        new WritePipeline(
+            dumpOptions.compression(), dumpOptions.level(), dumpOptions.threads(), compressors);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.clock = clock;
@@ -73,7 +84,7 @@ public final class BackupService {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job = new BackupJob(store, pg, probe, dumpOptions, clock);
+    BackupJob job = new BackupJob(store, pg, probe, writePipeline, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
     try {
@@ -135,6 +146,12 @@ public final class BackupService {
     } catch (IOException e) {
       throw storage(e);
     }
+  }
+
+  /** Ends the service's threads; call once no run is in progress. */
+  @Override
+  public void close() {
+    compressors.shutdown();
   }
 
   private BackupException storage(IOException e) {

@@ -11,7 +11,8 @@ import dev.neons3backup.catalog.Completer;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.Compression;
-import dev.neons3backup.io.DigestingOutputStream;
+import dev.neons3backup.io.StreamTotals;
+import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.ConnectionProbe;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.pg.Failures;
@@ -25,7 +26,6 @@ import dev.neons3backup.store.ObjectSink;
 import dev.neons3backup.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ public final class BackupJob {
   private final BackupStore store;
   private final PgInstallations pg;
   private final ConnectionProbe probe;
-  private final DumpOptions options;
+  private final WritePipeline pipeline;
   private final Compression compression;
   private final Clock clock;
 
@@ -57,13 +57,13 @@ public final class BackupJob {
       BackupStore store,
       PgInstallations pg,
       ConnectionProbe probe,
-      DumpOptions options,
+      WritePipeline pipeline,
       Clock clock) {
     this.store = store;
     this.pg = pg;
     this.probe = probe;
-    this.options = options;
-    this.compression = options.compression();
+    this.pipeline = pipeline;
+    this.compression = pipeline.compression();
     this.clock = clock;
   }
 
@@ -142,13 +142,12 @@ public final class BackupJob {
             "pg_dump-" + target.name());
     boolean committed = false;
     try {
-      DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
       DumpScanner scanner = new DumpScanner();
+      WritePipeline.Write out = pipeline.open(sink.stream(), scanner::accept);
       try (InputStream in = process.getInputStream();
-          OutputStream out = compression.compress(stored, options.level(), options.threads())) {
+          out) {
         byte[] buf = new byte[READ_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
-          scanner.accept(buf, 0, n);
           out.write(buf, 0, n);
           progress.accept(n);
         }
@@ -158,7 +157,7 @@ public final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       objectStored.set(true);
-      Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, stored);
+      Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, out.totals());
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
@@ -328,13 +327,13 @@ public final class BackupJob {
       int versionNum,
       Instant start,
       DumpScanner scanner,
-      DigestingOutputStream stored) {
+      StreamTotals totals) {
     return Manifest.ofDump(
         key,
         start,
         clock.instant(),
-        options.level(),
-        stored.result(),
+        pipeline.level(),
+        totals,
         scanner,
         bin.version(),
         serverVersion(versionNum),
