@@ -1,14 +1,20 @@
 package dev.neons3backup.bench;
 
 import dev.neons3backup.io.Compression;
+import dev.neons3backup.io.RawTap;
+import dev.neons3backup.io.StreamTotals;
+import dev.neons3backup.io.WritePipeline;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Compresses a saved plain dump with this tool's own compressor ({@link Compression#compress})
- * into a stream that only counts, so the figure is the compressor's alone: no pg_dump, no upload.
+ * Writes a saved plain dump through this tool's write pipeline ({@link WritePipeline}: compress,
+ * then SHA-256 of the compressed bytes) into a stream that discards, so the figure is the
+ * pipeline's alone: no pg_dump, no scanner, no upload. SHA-256 is under 1 % of it (StageCosts).
  *
  * <p>Usage: {@code CompressThreads FILE gzip|zstd LEVEL THREADS}. Prints one line {@code
  * COMPRESS algo level threads rawBytes storedBytes seconds}.
@@ -23,34 +29,22 @@ public final class CompressThreads {
     Compression algo = Compression.parse(args[1]);
     int level = Integer.parseInt(args[2]);
     int threads = Integer.parseInt(args[3]);
-    CountingSink sink = new CountingSink();
+    ExecutorService pool = Executors.newCachedThreadPool();
+    WritePipeline pipeline = new WritePipeline(algo, level, threads, pool);
     byte[] buf = new byte[CHUNK];
-    long raw = 0;
     long start = System.nanoTime();
+    WritePipeline.Write out = pipeline.open(OutputStream.nullOutputStream(), RawTap.NONE);
     try (InputStream in = Files.newInputStream(file);
-        OutputStream out = algo.compress(sink, level, threads)) {
+        out) {
       for (int n; (n = in.read(buf)) > 0; ) {
         out.write(buf, 0, n);
-        raw += n;
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    StreamTotals totals = out.totals();
     System.out.printf(
-        "COMPRESS %s %d %d %d %d %.3f%n", algo.id(), level, threads, raw, sink.count, seconds);
-  }
-
-  /** Discards what it is given and counts it. */
-  private static final class CountingSink extends OutputStream {
-    long count;
-
-    @Override
-    public void write(int b) {
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      count += len;
-    }
+        "COMPRESS %s %d %d %d %d %.3f%n",
+        algo.id(), level, threads, totals.rawBytes(), totals.storedBytes(), seconds);
   }
 }

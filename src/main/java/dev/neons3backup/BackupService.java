@@ -9,6 +9,7 @@ import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.PgClient;
 import dev.neons3backup.restore.Restorer;
 import dev.neons3backup.retention.Pruner;
@@ -40,6 +41,10 @@ public final class BackupService implements AutoCloseable {
 
   private final PgClient pg;
   private final DumpOptions dumpOptions;
+  // Parallel gzip's threads; idle ones end after a minute, and close() ends them all.
+  private final ExecutorService compressors =
+      Executors.newCachedThreadPool(Threads.daemons("compress"));
+  private final WritePipeline writePipeline;
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Clock clock;
@@ -54,6 +59,9 @@ public final class BackupService implements AutoCloseable {
             pgReaders,
             new PgClient.Retry(settings.connectAttempts(), settings.connectBackoff()));
     this.dumpOptions = DumpOptions.from(settings);
+    this.writePipeline =
+        new WritePipeline(
+            dumpOptions.compression(), dumpOptions.level(), dumpOptions.threads(), compressors);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.clock = clock;
@@ -83,7 +91,7 @@ public final class BackupService implements AutoCloseable {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job = new BackupJob(store, pg, dumpOptions, clock);
+    BackupJob job = new BackupJob(store, pg, writePipeline, clock);
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
     try {
@@ -151,6 +159,7 @@ public final class BackupService implements AutoCloseable {
   @Override
   public void close() {
     pgReaders.shutdown();
+    compressors.shutdown();
   }
 
   private BackupException storage(IOException e) {

@@ -11,7 +11,8 @@ import dev.neons3backup.catalog.Completer;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.io.Compression;
-import dev.neons3backup.io.DigestingOutputStream;
+import dev.neons3backup.io.StreamTotals;
+import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.pg.Failures;
 import dev.neons3backup.pg.PgClient;
@@ -23,7 +24,6 @@ import dev.neons3backup.store.ObjectSink;
 import dev.neons3backup.store.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,15 +46,15 @@ public final class BackupJob {
 
   private final BackupStore store;
   private final PgClient pg;
-  private final DumpOptions options;
+  private final WritePipeline pipeline;
   private final Compression compression;
   private final Clock clock;
 
-  public BackupJob(BackupStore store, PgClient pg, DumpOptions options, Clock clock) {
+  public BackupJob(BackupStore store, PgClient pg, WritePipeline pipeline, Clock clock) {
     this.store = store;
     this.pg = pg;
-    this.options = options;
-    this.compression = options.compression();
+    this.pipeline = pipeline;
+    this.compression = pipeline.compression();
     this.clock = clock;
   }
 
@@ -124,13 +124,12 @@ public final class BackupJob {
     cancel.register(pgDump);
     boolean committed = false;
     try {
-      DigestingOutputStream stored = new DigestingOutputStream(sink.stream());
       DumpScanner scanner = new DumpScanner();
+      WritePipeline.Write out = pipeline.open(sink.stream(), scanner::accept);
       try (InputStream in = pgDump.stdout();
-          OutputStream out = compression.compress(stored, options.level(), options.threads())) {
+          out) {
         byte[] buf = new byte[READ_BUFFER];
         for (int n; (n = in.read(buf)) > 0; ) {
-          scanner.accept(buf, 0, n);
           out.write(buf, 0, n);
           progress.accept(n);
         }
@@ -140,7 +139,7 @@ public final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       objectStored.set(true);
-      Manifest manifest = manifest(backupKey, db, start, scanner, stored);
+      Manifest manifest = manifest(backupKey, db, start, scanner, out.totals());
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
@@ -304,13 +303,13 @@ public final class BackupJob {
       PgDatabase db,
       Instant start,
       DumpScanner scanner,
-      DigestingOutputStream stored) {
+      StreamTotals totals) {
     return Manifest.ofDump(
         key,
         start,
         clock.instant(),
-        options.level(),
-        stored.result(),
+        pipeline.level(),
+        totals,
         scanner,
         db.clientVersion(),
         db.serverVersion(),

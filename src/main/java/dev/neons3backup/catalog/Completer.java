@@ -3,18 +3,15 @@ package dev.neons3backup.catalog;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.io.Compression;
-import dev.neons3backup.io.DigestingInputStream;
-import dev.neons3backup.io.ReadAhead;
-import dev.neons3backup.io.StoredBytes;
+import dev.neons3backup.io.ReadPipeline;
+import dev.neons3backup.io.StreamTotals;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.pg.PgVersions;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -49,27 +46,25 @@ public final class Completer {
     DumpScanner scanner = new DumpScanner();
     byte[] header = new byte[HEADER_BYTES];
     int headerLength = 0;
-    DigestingInputStream stored;
-    try (InputStream raw = new ReadAhead(store.open(key), 8, 1 << 20)) {
-      stored = new DigestingInputStream(raw, n -> {});
-      try (InputStream plain = compression.decompress(stored)) {
-        byte[] buf = new byte[256 * 1024];
-        for (int n; (n = plain.read(buf)) > 0; ) {
-          if (cancelled.getAsBoolean()) {
-            throw new BackupException(ErrorCode.DATABASE, "cancelled");
-          }
-          int keep = Math.min(n, HEADER_BYTES - headerLength);
-          System.arraycopy(buf, 0, header, headerLength, keep);
-          headerLength += keep;
-          scanner.accept(buf, 0, n);
-          progress.accept(n);
+    StreamTotals totals;
+    // Opening is outside the catch: a store that cannot be reached is a storage failure, not a
+    // damaged object to delete.
+    InputStream source = store.open(key);
+    try (ReadPipeline.Read plain =
+        new ReadPipeline(compression).open(source, n -> {}, scanner::accept)) {
+      byte[] buf = new byte[256 * 1024];
+      for (int n; (n = plain.read(buf)) > 0; ) {
+        if (cancelled.getAsBoolean()) {
+          throw new BackupException(ErrorCode.DATABASE, "cancelled");
         }
-        stored.transferTo(OutputStream.nullOutputStream());
-      } catch (BackupException e) {
-        throw e;
-      } catch (IOException e) {
-        throw cannot(database, key, "reading it back failed (" + e.getMessage() + ")");
+        int keep = Math.min(n, HEADER_BYTES - headerLength);
+        System.arraycopy(buf, 0, header, headerLength, keep);
+        headerLength += keep;
+        progress.accept(n);
       }
+      totals = plain.finish();
+    } catch (IOException e) {
+      throw cannot(database, key, "reading it back failed (" + e.getMessage() + ")");
     }
     if (!scanner.complete()) {
       throw cannot(database, key, "the dump in it does not end with pg_dump's trailer");
@@ -78,7 +73,7 @@ public final class Completer {
     return Manifest.rebuilt(
         BackupKey.parse(key).orElseThrow(),
         clock.instant(),
-        new StoredBytes(stored.count(), HexFormat.of().formatHex(stored.digest())),
+        totals,
         scanner,
         PgVersions.dumpedBy(head),
         PgVersions.dumpedFrom(head));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.neons3backup.io.StoredBytes;
+import dev.neons3backup.io.StreamTotals;
 import dev.neons3backup.pg.DumpScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ public record Manifest(
       Instant startedAt,
       Instant finishedAt,
       int compressionLevel,
-      StoredBytes stored,
+      StreamTotals stream,
       DumpScanner dump,
       String pgDumpVersion,
       String serverVersion,
@@ -65,9 +65,9 @@ public record Manifest(
         Duration.between(startedAt, finishedAt).toMillis(),
         key.compression().id(),
         compressionLevel,
-        dump.bytes(),
-        stored.count(),
-        stored.sha256(),
+        stream.rawBytes(),
+        stream.storedBytes(),
+        stream.sha256(),
         pgDumpVersion,
         serverVersion,
         pgDumpOptions,
@@ -83,7 +83,7 @@ public record Manifest(
   public static Manifest rebuilt(
       BackupKey key,
       Instant completedAt,
-      StoredBytes stored,
+      StreamTotals stream,
       DumpScanner dump,
       String pgDumpVersion,
       String serverVersion) {
@@ -97,9 +97,9 @@ public record Manifest(
         null,
         key.compression().id(),
         null,
-        dump.bytes(),
-        stored.count(),
-        stored.sha256(),
+        stream.rawBytes(),
+        stream.storedBytes(),
+        stream.sha256(),
         pgDumpVersion,
         serverVersion,
         null,

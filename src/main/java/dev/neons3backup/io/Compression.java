@@ -3,14 +3,12 @@ package dev.neons3backup.io;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.neons3backup.BackupException;
-import dev.neons3backup.concurrent.Threads;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -22,9 +20,9 @@ import java.util.zip.GZIPOutputStream;
 public enum Compression {
   GZIP("gzip", ".sql.gz", "application/gzip", 6, 1, 9) {
     @Override
-    OutputStream wrap(OutputStream out, int level, int threads) throws IOException {
+    OutputStream wrap(OutputStream out, int level, int threads, Executor pool) throws IOException {
       if (threads > 1) {
-        return new ParallelGzipOutputStream(out, level, threads, POOL);
+        return new ParallelGzipOutputStream(out, level, threads, pool);
       }
       return new GZIPOutputStream(out, BUFFER) {
         {
@@ -34,14 +32,15 @@ public enum Compression {
     }
 
     @Override
-    public InputStream decompress(InputStream in) throws IOException {
+    InputStream decompress(InputStream in) throws IOException {
       return new GZIPInputStream(in, BUFFER);
     }
   },
 
   ZSTD("zstd", ".sql.zst", "application/zstd", 3, 1, 19) {
     @Override
-    OutputStream wrap(OutputStream out, int level, int threads) throws IOException {
+    OutputStream wrap(OutputStream out, int level, int threads, Executor pool) throws IOException {
+      // zstd runs its own native workers; the pool is gzip's.
       ZstdOutputStream z = new ZstdOutputStream(out, level);
       z.setChecksum(true);
       if (threads > 1) {
@@ -51,14 +50,12 @@ public enum Compression {
     }
 
     @Override
-    public InputStream decompress(InputStream in) throws IOException {
+    InputStream decompress(InputStream in) throws IOException {
       return new ZstdInputStream(in);
     }
   };
 
   private static final int BUFFER = 64 * 1024;
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(Threads.daemons("compress"));
 
   private final String id;
   private final String extension;
@@ -76,9 +73,11 @@ public enum Compression {
     this.maxLevel = max;
   }
 
-  abstract OutputStream wrap(OutputStream out, int level, int threads) throws IOException;
+  abstract OutputStream wrap(OutputStream out, int level, int threads, Executor pool)
+      throws IOException;
 
-  public abstract InputStream decompress(InputStream in) throws IOException;
+  /** Unwraps {@code in}; closing the result closes {@code in}. Only the read pipeline calls it. */
+  abstract InputStream decompress(InputStream in) throws IOException;
 
   public static Compression parse(String value) {
     for (Compression c : values()) {
@@ -121,10 +120,12 @@ public enum Compression {
 
   /**
    * Wraps {@code out}; closing the result finishes the stream and closes {@code out}. With more
-   * than one thread, blocks are compressed in parallel into one standard stream.
+   * than one thread, gzip blocks are compressed in parallel on {@code pool} into one standard
+   * stream. Only the write pipeline calls it.
    */
-  public OutputStream compress(OutputStream out, int level, int threads) throws IOException {
+  OutputStream compress(OutputStream out, int level, int threads, Executor pool)
+      throws IOException {
     checkLevel(level);
-    return wrap(out, level, Math.max(1, threads));
+    return wrap(out, level, Math.max(1, threads), pool);
   }
 }

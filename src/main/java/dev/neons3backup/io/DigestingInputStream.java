@@ -5,22 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.LongConsumer;
 
-/** Counts and hashes every byte read through it. */
-public final class DigestingInputStream extends FilterInputStream {
-  private final MessageDigest sha256;
+/** The read pipeline's digest stage: counts and hashes the bytes read from the store. */
+final class DigestingInputStream extends FilterInputStream {
+  private final MessageDigest sha256 = sha256();
   private final LongConsumer progress;
   private long count;
 
-  public DigestingInputStream(InputStream in, LongConsumer progress) {
+  DigestingInputStream(InputStream in, LongConsumer progress) {
     super(in);
     this.progress = progress;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
@@ -42,6 +38,7 @@ public final class DigestingInputStream extends FilterInputStream {
 
   @Override
   public long skip(long n) throws IOException {
+    // Skipped bytes must still be hashed.
     return read(new byte[(int) Math.min(n, 8192)], 0, (int) Math.min(n, 8192));
   }
 
@@ -50,11 +47,24 @@ public final class DigestingInputStream extends FilterInputStream {
     return false;
   }
 
-  public long count() {
+  long count() {
     return count;
   }
 
-  public byte[] digest() {
-    return sha256.digest();
+  /** The SHA-256 of every byte read, in hex; call once, after the last read. */
+  String sha256Hex() {
+    return hex(sha256);
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  static String hex(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -4,21 +4,14 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
-/** Passes bytes through while counting them and computing their SHA-256. */
-public final class DigestingOutputStream extends FilterOutputStream {
-  private final MessageDigest sha256;
+/** The write pipeline's digest stage: counts and hashes the bytes that go to the store. */
+final class DigestingOutputStream extends FilterOutputStream {
+  private final MessageDigest sha256 = DigestingInputStream.sha256();
   private long count;
 
-  public DigestingOutputStream(OutputStream out) {
+  DigestingOutputStream(OutputStream out) {
     super(out);
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
@@ -33,16 +26,12 @@ public final class DigestingOutputStream extends FilterOutputStream {
     out.write(b, off, len);
   }
 
-  public long count() {
+  long count() {
     return count;
   }
 
-  public byte[] digest() {
-    return sha256.digest();
-  }
-
-  /** The count and SHA-256 of every byte written; call once, after the last write. */
-  public StoredBytes result() {
-    return new StoredBytes(count, HexFormat.of().formatHex(sha256.digest()));
+  /** The SHA-256 of every byte written, in hex; call once, after the last write. */
+  String sha256Hex() {
+    return DigestingInputStream.hex(sha256);
   }
 }

@@ -12,7 +12,7 @@ import software.amazon.awssdk.http.Abortable;
  * (network, the store's own work) overlaps with what the reader does with the bytes (inflating,
  * feeding psql) instead of alternating with it. Memory: {@code chunks × chunkSize}.
  */
-public final class ReadAhead extends InputStream {
+final class ReadAhead extends InputStream {
   private static final byte[] END = new byte[0];
 
   private final InputStream source;
@@ -24,7 +24,7 @@ public final class ReadAhead extends InputStream {
   private int pos;
   private boolean ended;
 
-  public ReadAhead(InputStream source, int chunks, int chunkSize) {
+  ReadAhead(InputStream source, int chunks, int chunkSize) {
     this.source = source;
     this.queue = new ArrayBlockingQueue<>(chunks);
     this.thread = Threads.start("read-ahead", () -> fill(chunkSize));

@@ -3,12 +3,11 @@ package dev.neons3backup.restore;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
-import dev.neons3backup.io.ReadAhead;
+import dev.neons3backup.io.ReadPipeline;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.pg.PgDatabase;
 import dev.neons3backup.pg.PgRun;
 import dev.neons3backup.store.BackupStore;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -113,9 +112,11 @@ final class DumpLoader {
   /** Copies the whole backup into psql; SENT here means it was read to its trailer. */
   private Fed stream(BackupEntry entry, OutputStream sql, LongConsumer progress) {
     DumpScanner end = new DumpScanner();
-    InputStream plain;
+    ReadPipeline.Read plain;
     try {
-      plain = open(entry, progress);
+      plain =
+          new ReadPipeline(entry.compression())
+              .open(store.open(entry.key()), progress, end::accept);
     } catch (IOException e) {
       return new Fed(End.READ_FAILED, e);
     }
@@ -131,7 +132,6 @@ final class DumpLoader {
         if (n < 0) {
           break;
         }
-        end.accept(buf, 0, n);
         try {
           sql.write(buf, 0, n);
         } catch (IOException e) {
@@ -142,16 +142,6 @@ final class DumpLoader {
       // Closing the source after it was read: nothing is lost.
     }
     return new Fed(end.complete() ? End.SENT : End.NO_TRAILER, null);
-  }
-
-  private InputStream open(BackupEntry entry, LongConsumer progress) throws IOException {
-    InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20);
-    try {
-      return entry.compression().decompress(new Counting(raw, progress));
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
   }
 
   private static void check(
@@ -220,25 +210,6 @@ final class DumpLoader {
       out.close();
     } catch (IOException e) {
       // psql is gone; its exit code says why.
-    }
-  }
-
-  /** Reports the stored bytes read, for progress. */
-  private static final class Counting extends FilterInputStream {
-    private final LongConsumer progress;
-
-    Counting(InputStream in, LongConsumer progress) {
-      super(in);
-      this.progress = progress;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        progress.accept(n);
-      }
-      return n;
     }
   }
 }

@@ -5,16 +5,13 @@ import dev.neons3backup.VerifyReport;
 import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.catalog.Manifest;
-import dev.neons3backup.io.DigestingInputStream;
-import dev.neons3backup.io.ReadAhead;
+import dev.neons3backup.io.ReadPipeline;
+import dev.neons3backup.io.StreamTotals;
 import dev.neons3backup.pg.DumpScanner;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,50 +33,36 @@ public final class Verifier {
 
   public VerifyReport verify(BackupEntry entry, LongConsumer progress) throws IOException {
     List<String> problems = new ArrayList<>();
-    DigestingInputStream stored;
     DumpScanner scanner = new DumpScanner();
-    try (InputStream raw = new ReadAhead(store.open(entry.key()), 8, 1 << 20)) {
-      stored = new DigestingInputStream(raw, progress);
-      scan(entry, stored, scanner, problems);
+    StreamTotals stored;
+    try (ReadPipeline.Read plain =
+        new ReadPipeline(entry.compression())
+            .open(store.open(entry.key()), progress, scanner::accept)) {
+      decompressToTheEnd(entry, plain, problems);
+      // Whatever follows the compressed stream is part of the object, and of its digest.
+      stored = plain.finish();
     }
-    String sha = HexFormat.of().formatHex(stored.digest());
     if (problems.isEmpty() && !scanner.complete()) {
       problems.add("the dump does not end with pg_dump's 'dump complete' trailer");
     }
-    compareWithManifest(entry, stored.count(), sha, scanner, problems);
-    VerifyReport report = new VerifyReport(entry, stored.count(), sha, problems);
+    compareWithManifest(entry, stored.storedBytes(), stored.sha256(), scanner, problems);
+    VerifyReport report = new VerifyReport(entry, stored.storedBytes(), stored.sha256(), problems);
     if (report.ok()) {
-      markVerified(entry, sha);
+      markVerified(entry, stored.sha256());
     }
     return report;
   }
 
-  /**
-   * Decompresses to the end into the scanner, then hashes whatever follows the compressed stream.
-   * The decompressor is closed, and with it the whole chain, whatever happens: zstd holds native
-   * memory until then.
-   */
-  private static void scan(
-      BackupEntry entry, DigestingInputStream stored, DumpScanner scanner, List<String> problems)
-      throws IOException {
-    InputStream plain;
+  /** Reads the raw dump to its end (the scanner sees it); a damaged stream is a problem found. */
+  private static void decompressToTheEnd(
+      BackupEntry entry, ReadPipeline.Read plain, List<String> problems) {
+    byte[] buf = new byte[256 * 1024];
     try {
-      plain = entry.compression().decompress(stored);
+      while (plain.read(buf) >= 0) {
+        // The tap scans what is read.
+      }
     } catch (IOException e) {
       problems.add(damaged(entry, e));
-      stored.transferTo(OutputStreamNull.INSTANCE);
-      return;
-    }
-    try (plain) {
-      try {
-        byte[] buf = new byte[256 * 1024];
-        for (int n; (n = plain.read(buf)) > 0; ) {
-          scanner.accept(buf, 0, n);
-        }
-      } catch (IOException e) {
-        problems.add(damaged(entry, e));
-      }
-      stored.transferTo(OutputStreamNull.INSTANCE);
     }
   }
 
@@ -118,15 +101,5 @@ public final class Verifier {
     } catch (IOException e) {
       // Already marked by an earlier verify, or not writable: the check itself stands.
     }
-  }
-
-  private static final class OutputStreamNull extends OutputStream {
-    static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-    @Override
-    public void write(int b) {}
-
-    @Override
-    public void write(byte[] b, int off, int len) {}
   }
 }

@@ -12,13 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CompressionTest {
+  private static final ExecutorService POOL = Executors.newCachedThreadPool();
   @TempDir Path tmp;
+
+  @AfterAll
+  static void stopThePool() {
+    POOL.shutdown();
+  }
 
   /** SQL-like text: repetitive structure, varied content, so that ratios are realistic. */
   static byte[] sqlLike(int size, long seed) {
@@ -42,7 +51,7 @@ class CompressionTest {
 
   static byte[] compress(Compression c, byte[] data, int threads, int chunk) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (OutputStream z = c.compress(out, c.defaultLevel(), threads)) {
+    try (OutputStream z = c.compress(out, c.defaultLevel(), threads, POOL)) {
       for (int off = 0; off < data.length; off += chunk) {
         z.write(data, off, Math.min(chunk, data.length - off));
       }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.io.Compression;
+import dev.neons3backup.io.RawTap;
+import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.ObjectSink;
 import java.io.ByteArrayInputStream;
@@ -62,7 +64,8 @@ class VerifierTest {
 
   private static byte[] compressed(Compression c, String text) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = c.compress(bytes, c.defaultLevel(), 1)) {
+    try (OutputStream out =
+        new WritePipeline(c, c.defaultLevel(), 1, Runnable::run).open(bytes, RawTap.NONE)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
     return bytes.toByteArray();
