@@ -121,7 +121,12 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
     TargetList targets = targets(settings);
-    CliContext ctx = CliContext.create(main, settings, spec);
+    try (CliContext ctx = CliContext.create(main, settings, spec)) {
+      return run(ctx, keyTime, targets);
+    }
+  }
+
+  private Integer run(CliContext ctx, Instant keyTime, TargetList targets) {
     BackupReport report;
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");

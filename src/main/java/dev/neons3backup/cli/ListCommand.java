@@ -26,7 +26,12 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx);
+    }
+  }
+
+  private Integer run(CliContext ctx) {
     List<BackupEntry> entries = ctx.service.list(Optional.ofNullable(name));
     if (ctx.out.json) {
       ctx.out.json(entries.stream().map(EntryJson::of).toList());

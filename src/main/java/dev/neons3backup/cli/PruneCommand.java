@@ -63,7 +63,12 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
     RetentionPolicy policy = new RetentionPolicy(keepLast, keepDays, keepWeekly, keepMonthly);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx, policy);
+    }
+  }
+
+  private Integer run(CliContext ctx, RetentionPolicy policy) {
     PruneReport report = ctx.service.prune(Optional.ofNullable(name), policy, confirm);
     if (ctx.out.json) {
       ctx.out.json(PruneJson.of(report));

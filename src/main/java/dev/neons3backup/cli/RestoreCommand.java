@@ -67,7 +67,12 @@ final class RestoreCommand implements Callable<Integer> {
       throw BackupException.config("give --at or --latest, not both.");
     }
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx, target);
+    }
+  }
+
+  private Integer run(CliContext ctx, DatabaseTarget target) {
     BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
     note(ctx, backup);
     long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);

@@ -43,7 +43,12 @@ final class VerifyCommand implements Callable<Integer> {
     if (all && latest) {
       throw BackupException.config("give --all or --latest, not both.");
     }
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx);
+    }
+  }
+
+  private Integer run(CliContext ctx) {
     List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
     if (chosen.isEmpty()) {
       throw BackupException.config(
