@@ -183,15 +183,18 @@ public final class Restorer {
   private static void requireEmpty(DatabaseTarget target, PgBinary psql) {
     long tables = Long.parseLong(catalog(target, psql, USER_TABLES).trim());
     if (tables > 0) {
-      throw new BackupException(
-          ErrorCode.CONFIG,
-          "database '"
-              + target.name()
-              + "' already has "
-              + tables
-              + " tables or views; restore into an empty database (--create-database makes one)"
-              + " or pass --force.");
+      throw new BackupException(ErrorCode.CONFIG, notEmpty(target.name(), tables));
     }
+  }
+
+  static String notEmpty(String database, long tables) {
+    return "database '"
+        + database
+        + "' already has "
+        + tables
+        + (tables == 1 ? " table or view" : " tables or views")
+        + "; restore into an empty database (--create-database makes one)"
+        + " or pass --force.";
   }
 
   private static void requireAbsent(DatabaseTarget admin, PgBinary psql, String name) {
