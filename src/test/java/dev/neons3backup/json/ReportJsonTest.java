@@ -9,6 +9,7 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.PruneReport;
 import dev.neons3backup.RestoreReport;
 import dev.neons3backup.VerifyReport;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.retention.Backup;
@@ -155,10 +156,7 @@ class ReportJsonTest {
   void aManifestWithoutServerVersionStillWritesTheField() {
     BackupEntry e =
         new BackupEntry(
-            "shop",
-            T,
-            "shop/2026-11-24_02-00-00.sql.gz",
-            Compression.GZIP,
+            new BackupKey("shop", T, Compression.GZIP),
             Optional.of(manifest(null)),
             Optional.empty());
     assertThat(Json.pretty(EntryJson.of(e)))
@@ -304,21 +302,13 @@ class ReportJsonTest {
 
   static BackupEntry complete() {
     return new BackupEntry(
-        "shop",
-        T,
-        "shop/2026-11-24_02-00-00.sql.gz",
-        Compression.GZIP,
+        new BackupKey("shop", T, Compression.GZIP),
         Optional.of(manifest("15.10")),
         Optional.of(Instant.parse("2026-11-25T03:04:05.123Z")));
   }
 
   static BackupEntry incomplete() {
     return new BackupEntry(
-        "shop",
-        T,
-        "shop/2026-11-24_02-00-00.sql.zst",
-        Compression.ZSTD,
-        Optional.empty(),
-        Optional.empty());
+        new BackupKey("shop", T, Compression.ZSTD), Optional.empty(), Optional.empty());
   }
 }
