@@ -22,7 +22,10 @@ public record BackupReport(Instant keyTime, List<BackupResult> results) {
     return failed() == 0;
   }
 
-  /** The line the original project logged at the end of a run; people alert on it. */
+  /**
+   * The line the original project logged at the end of a run; people alert on it, so it stays word
+   * for word as it was, "1 databases" included.
+   */
   public String summary() {
     return "Backup complete: "
         + succeeded()
@@ -39,7 +42,7 @@ public record BackupReport(Instant keyTime, List<BackupResult> results) {
         + failed()
         + " of "
         + results.size()
-        + " databases: "
+        + (results.size() == 1 ? " database: " : " databases: ")
         + results.stream()
             .filter(r -> !r.ok())
             .map(BackupResult::reason)

@@ -2,9 +2,7 @@ package dev.neons3backup;
 
 import dev.neons3backup.catalog.Manifest;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -111,31 +109,6 @@ public record BackupResult(
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
-  }
-
-  /**
-   * The result as JSON-ready fields — the Lambda's response and the CLI's {@code --json} share
-   * them: name, status, path, key, durationMs, reason (unless succeeded), and the manifest's sizes,
-   * SHA-256 and row total when this run stored or completed the backup.
-   */
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", name);
-    m.put("status", status.label());
-    m.put("path", location);
-    m.put("key", key);
-    m.put("durationMs", duration.toMillis());
-    if (!reason.isEmpty()) {
-      m.put("reason", reason);
-    }
-    manifest.ifPresent(
-        man -> {
-          m.put("rawBytes", man.rawBytes());
-          m.put("storedBytes", man.storedBytes());
-          m.put("sha256", man.sha256());
-          m.put("totalRows", man.totalRows());
-        });
-    return m;
   }
 
   public boolean ok() {

@@ -30,7 +30,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The facade: backs up databases into a store and reports what happened. Entry points (the Lambda
- * handler, the CLI) build one and print or return its results.
+ * handler, the CLI) build one and print or return its results, and close it when they are done with
+ * it: it owns the store it is given, and the store's threads end on {@link #close}.
  */
 public final class BackupService implements AutoCloseable {
   private final BackupStore store;
@@ -155,11 +156,16 @@ public final class BackupService implements AutoCloseable {
     }
   }
 
-  /** Ends the service's threads; runs in progress keep theirs until they end. */
+  /**
+   * Ends the service's threads (PostgreSQL output readers, compressors) and the store's threads and
+   * connections; an upload abort still running gets a bounded time to finish. Call it once no run is
+   * in progress; the service is not used after.
+   */
   @Override
   public void close() {
     pgReaders.shutdown();
     compressors.shutdown();
+    store.close();
   }
 
   private BackupException storage(IOException e) {

@@ -299,11 +299,7 @@ public final class BackupJob {
   }
 
   private Manifest manifest(
-      BackupKey key,
-      PgDatabase db,
-      Instant start,
-      DumpScanner scanner,
-      StreamTotals totals) {
+      BackupKey key, PgDatabase db, Instant start, DumpScanner scanner, StreamTotals totals) {
     return Manifest.ofDump(
         key,
         start,

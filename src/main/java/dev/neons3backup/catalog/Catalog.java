@@ -6,7 +6,6 @@ import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.concurrent.Threads;
-import dev.neons3backup.io.Compression;
 import dev.neons3backup.store.BackupStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -134,9 +133,6 @@ public final class Catalog {
 
   private BackupEntry entry(String key, Set<String> present) {
     BackupKey parsed = BackupKey.parse(key).orElseThrow();
-    String database = parsed.database();
-    Instant time = parsed.time();
-    Compression compression = parsed.compression();
     Optional<Instant> verified = Optional.empty();
     if (present.contains(parsed.verifiedKey())) {
       verified = read(parsed.verifiedKey()).map(Catalog::verifiedAt);
@@ -144,7 +140,7 @@ public final class Catalog {
     Optional<byte[]> json =
         present.contains(parsed.manifestKey()) ? read(parsed.manifestKey()) : Optional.empty();
     if (json.isEmpty()) {
-      return new BackupEntry(database, time, key, compression, Optional.empty(), verified);
+      return new BackupEntry(parsed, Optional.empty(), verified);
     }
     Optional<String> problem;
     Manifest manifest = null;
@@ -156,10 +152,7 @@ public final class Catalog {
     }
     if (problem.isPresent()) {
       return new BackupEntry(
-          database,
-          time,
-          key,
-          compression,
+          parsed,
           Optional.empty(),
           verified,
           BackupEntry.State.CORRUPT_MANIFEST,
@@ -169,15 +162,7 @@ public final class Catalog {
               + store.describe(parsed.manifestKey())
               + " and run the backup for this time again, e.g. backup --at, to rebuild it)");
     }
-    return new BackupEntry(
-        database,
-        time,
-        key,
-        compression,
-        Optional.of(manifest),
-        verified,
-        BackupEntry.State.COMPLETE,
-        "");
+    return new BackupEntry(parsed, Optional.of(manifest), verified, BackupEntry.State.COMPLETE, "");
   }
 
   private Optional<byte[]> read(String key) {

@@ -11,6 +11,7 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.config.Targets;
 import dev.neons3backup.io.Compression;
+import dev.neons3backup.json.BackupRunJson;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -121,7 +121,12 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
     TargetList targets = targets(settings);
-    CliContext ctx = CliContext.create(main, settings, spec);
+    try (CliContext ctx = CliContext.create(main, settings, spec)) {
+      return run(ctx, keyTime, targets);
+    }
+  }
+
+  private Integer run(CliContext ctx, Instant keyTime, TargetList targets) {
     BackupReport report;
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
@@ -195,9 +200,7 @@ final class BackupCommand implements Callable<Integer> {
 
   private static void print(Output out, BackupReport report) {
     if (out.json) {
-      List<Map<String, Object>> results =
-          report.results().stream().map(BackupResult::toMap).toList();
-      out.json(Map.of("summary", report.summary(), "ok", report.ok(), "results", results));
+      out.json(BackupRunJson.of(report));
       return;
     }
     for (BackupResult r : report.results()) {

@@ -7,12 +7,14 @@ import dev.neons3backup.store.LocalBackupStore;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import dev.neons3backup.store.StoreLocation;
-import dev.neons3backup.store.UploadPool;
 import java.time.Clock;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** What a command needs: settings (environment, then flags), the store and the service. */
-final class CliContext {
+/**
+ * What a command needs: settings (environment, then flags), the store and the service. A command
+ * closes it when it ends (try-with-resources), which ends the store's threads.
+ */
+final class CliContext implements AutoCloseable {
   final Settings settings;
   final StoreLocation location;
   final BackupService service;
@@ -47,9 +49,13 @@ final class CliContext {
           S3Clients.s3(settings),
           location.bucket().get(),
           location.prefix(),
-          UploadPool.shared(),
           S3BackupStore.DEFAULT_PART_SIZE);
     }
     return new LocalBackupStore(invocation.resolve(location.directory().orElseThrow()));
+  }
+
+  @Override
+  public void close() {
+    service.close();
   }
 }

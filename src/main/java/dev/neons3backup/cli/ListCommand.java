@@ -3,10 +3,8 @@ package dev.neons3backup.cli;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.neons3backup.json.EntryJson;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,14 +26,15 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx);
+    }
+  }
+
+  private Integer run(CliContext ctx) {
     List<BackupEntry> entries = ctx.service.list(Optional.ofNullable(name));
     if (ctx.out.json) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (BackupEntry e : entries) {
-        rows.add(json(e));
-      }
-      ctx.out.json(rows);
+      ctx.out.json(entries.stream().map(EntryJson::of).toList());
       return 0;
     }
     if (entries.isEmpty()) {
@@ -71,30 +70,5 @@ final class ListCommand implements Callable<Integer> {
       case INCOMPLETE -> "INCOMPLETE: no manifest; backup --at this time completes it";
       case CORRUPT_MANIFEST -> "CORRUPT MANIFEST: run verify for details";
     };
-  }
-
-  static Map<String, Object> json(BackupEntry e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", e.database());
-    m.put("time", e.time().toString());
-    m.put("key", e.key());
-    m.put("compression", e.compression().id());
-    m.put("state", e.state().label());
-    if (!e.complete()) {
-      m.put("problem", e.problem());
-    }
-    e.manifest()
-        .ifPresent(
-            man -> {
-              m.put("storedBytes", man.storedBytes());
-              m.put("rawBytes", man.rawBytes());
-              m.put("totalRows", man.totalRows());
-              m.put("sha256", man.sha256());
-              m.put("serverVersion", man.serverVersion());
-            });
-    m.put("manifest", e.manifest().isPresent());
-    m.put("verified", e.verifiedAt().isPresent());
-    e.verifiedAt().ifPresent(t -> m.put("verifiedAt", t.toString()));
-    return m;
   }
 }

@@ -1,16 +1,11 @@
 package dev.neons3backup.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.neons3backup.json.Json;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /** Where a command prints: results on stdout (text or JSON), progress on stderr. */
 final class Output {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   final PrintWriter out;
   final PrintWriter err;
   final boolean json;
@@ -23,13 +18,10 @@ final class Output {
     this.progress = !common.quiet && !common.json && System.console() != null;
   }
 
+  /** {@code value}, one of the view records of {@link Json}'s package, as indented JSON. */
   void json(Object value) {
-    try {
-      out.println(JSON.writeValueAsString(value));
-      out.flush();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.println(Json.pretty(value));
+    out.flush();
   }
 
   /** A progress bar on the terminal; a no-op when piped, quiet or JSON. */

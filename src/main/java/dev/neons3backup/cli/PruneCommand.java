@@ -4,12 +4,9 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.PruneReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.json.PruneJson;
 import dev.neons3backup.retention.Decision;
 import dev.neons3backup.retention.RetentionPolicy;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,36 +63,19 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
     RetentionPolicy policy = new RetentionPolicy(keepLast, keepDays, keepWeekly, keepMonthly);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx, policy);
+    }
+  }
+
+  private Integer run(CliContext ctx, RetentionPolicy policy) {
     PruneReport report = ctx.service.prune(Optional.ofNullable(name), policy, confirm);
     if (ctx.out.json) {
-      ctx.out.json(json(report));
+      ctx.out.json(PruneJson.of(report));
     } else {
       print(ctx.out, report);
     }
     return report.failures().isEmpty() ? 0 : ErrorCode.STORAGE.exitCode();
-  }
-
-  private static Map<String, Object> json(PruneReport report) {
-    List<Map<String, Object>> decisions = new ArrayList<>();
-    for (Decision d : report.plan().decisions()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", d.backup().database());
-      m.put("key", d.backup().key());
-      m.put("time", d.backup().time().toString());
-      m.put("action", d.keep() ? "keep" : "delete");
-      m.put("complete", d.backup().complete());
-      m.put("reasons", d.reasons());
-      decisions.add(m);
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("confirmed", report.confirmed());
-    out.put("keep", report.plan().toKeep().size());
-    out.put("delete", report.plan().toDelete().size());
-    out.put("deleted", report.deleted());
-    out.put("failures", report.failures());
-    out.put("decisions", decisions);
-    return out;
   }
 
   private static void print(Output out, PruneReport report) {

@@ -6,8 +6,7 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.RestoreReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.neons3backup.json.RestoreJson;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,7 +67,12 @@ final class RestoreCommand implements Callable<Integer> {
       throw BackupException.config("give --at or --latest, not both.");
     }
     DatabaseTarget target = DatabaseTarget.of(name, targetUrl);
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx, target);
+    }
+  }
+
+  private Integer run(CliContext ctx, DatabaseTarget target) {
     BackupEntry backup = ctx.service.find(name, Optional.ofNullable(at).map(Times::parse));
     note(ctx, backup);
     long size = backup.manifest().map(m -> m.storedBytes()).orElse(0L);
@@ -112,16 +116,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   private static void print(Output out, RestoreReport r) {
     if (out.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", r.backup().database());
-      m.put("key", r.backup().key());
-      m.put("target", r.target());
-      m.put("tablesChecked", r.tablesChecked());
-      m.put("rowsChecked", r.rowsChecked());
-      m.put("countsRecorded", r.countsRecorded());
-      m.put("countsMatch", r.countsMatch());
-      m.put("mismatches", r.mismatches());
-      out.json(m);
+      out.json(RestoreJson.of(r));
       return;
     }
     out.out.printf(

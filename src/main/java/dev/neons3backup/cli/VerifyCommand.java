@@ -6,10 +6,9 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.json.VerifyJson;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +43,12 @@ final class VerifyCommand implements Callable<Integer> {
     if (all && latest) {
       throw BackupException.config("give --all or --latest, not both.");
     }
-    CliContext ctx = CliContext.create(main, main.settings(), spec);
+    try (CliContext ctx = CliContext.create(main, main.settings(), spec)) {
+      return run(ctx);
+    }
+  }
+
+  private Integer run(CliContext ctx) {
     List<BackupEntry> chosen = choose(ctx.service.list(Optional.ofNullable(name)));
     if (chosen.isEmpty()) {
       throw BackupException.config(
@@ -86,19 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   private static void print(Output out, List<VerifyReport> reports) {
     if (out.json) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (VerifyReport r : reports) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", r.backup().database());
-        m.put("key", r.backup().key());
-        m.put("ok", r.ok());
-        m.put("state", r.backup().state().label());
-        m.put("storedBytes", r.storedBytes());
-        m.put("sha256", r.sha256());
-        m.put("problems", r.problems());
-        rows.add(m);
-      }
-      out.json(rows);
+      out.json(reports.stream().map(VerifyJson::of).toList());
       return;
     }
     for (VerifyReport r : reports) {

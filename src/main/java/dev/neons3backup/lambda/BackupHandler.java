@@ -4,16 +4,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupReport;
-import dev.neons3backup.BackupResult;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.Deadline;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +103,7 @@ public final class BackupHandler
     if (!report.ok()) {
       throw new BackupException(ErrorCode.DATABASE, report.failureMessage());
     }
-    return response(report);
+    return Json.toMap(Response.of(report));
   }
 
   private synchronized Wiring wiring() {
@@ -128,14 +127,5 @@ public final class BackupHandler
       }
     }
     return clock.instant();
-  }
-
-  private static Map<String, Object> response(BackupReport report) {
-    List<Map<String, Object>> results = report.results().stream().map(BackupResult::toMap).toList();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("statusCode", 200);
-    out.put("message", report.summary());
-    out.put("results", results);
-    return out;
   }
 }

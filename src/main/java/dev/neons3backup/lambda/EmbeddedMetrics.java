@@ -1,9 +1,8 @@
 package dev.neons3backup.lambda;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
+import dev.neons3backup.json.Json;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,8 +18,6 @@ import java.util.Map;
  */
 public final class EmbeddedMetrics {
   public static final String SERVICE = "neon-s3-backup";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String namespace;
   private final PrintStream out;
@@ -64,14 +61,10 @@ public final class EmbeddedMetrics {
     line.put("Service", SERVICE);
     line.putAll(properties);
     line.putAll(values);
-    try {
-      String json = JSON.writeValueAsString(line);
-      synchronized (out) {
-        out.println(json);
-        out.flush();
-      }
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    String json = Json.line(line);
+    synchronized (out) {
+      out.println(json);
+      out.flush();
     }
   }
 

@@ -7,12 +7,14 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
-import dev.neons3backup.store.UploadPool;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** The parts of the function, built from the environment once per container. */
+/**
+ * The parts of the function, built from the environment once per container and kept across warm
+ * invocations: the service is never closed, its threads end with the execution environment.
+ */
 record Wiring(
     BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
 
@@ -27,11 +29,7 @@ record Wiring(
     }
     S3BackupStore store =
         new S3BackupStore(
-            S3Clients.s3(settings),
-            settings.bucket(),
-            "",
-            UploadPool.shared(),
-            S3BackupStore.DEFAULT_PART_SIZE);
+            S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
     Clock clock = Clock.systemUTC();
     BackupService service = new BackupService(store, settings, clock);
     SecretsManagerClient secrets = S3Clients.secrets(settings);

@@ -9,7 +9,6 @@ import dev.neons3backup.pg.PgDatabase;
 import dev.neons3backup.pg.PgRun;
 import dev.neons3backup.store.BackupStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

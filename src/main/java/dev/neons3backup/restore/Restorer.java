@@ -179,15 +179,18 @@ public final class Restorer {
   private static void requireEmpty(PgDatabase db) {
     long tables = Long.parseLong(db.query(USER_TABLES, CATALOG_LIMIT).trim());
     if (tables > 0) {
-      throw new BackupException(
-          ErrorCode.CONFIG,
-          "database '"
-              + db.target().name()
-              + "' already has "
-              + tables
-              + " tables or views; restore into an empty database (--create-database makes one)"
-              + " or pass --force.");
+      throw new BackupException(ErrorCode.CONFIG, notEmpty(db.target().name(), tables));
     }
+  }
+
+  static String notEmpty(String database, long tables) {
+    return "database '"
+        + database
+        + "' already has "
+        + tables
+        + (tables == 1 ? " table or view" : " tables or views")
+        + "; restore into an empty database (--create-database makes one)"
+        + " or pass --force.";
   }
 
   private static void requireAbsent(PgDatabase admin, String name) {

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Where backups live: keys like {@code my-db/2026-11-24_02-00-00.sql.gz} plus their side files.
- * Every write is conditional: a store never replaces an object that exists.
+ * Every write is conditional: a store never replaces an object that exists. A store that holds
+ * threads or connections lets them go on {@link #close}; it is not used after.
  */
-public interface BackupStore {
+public interface BackupStore extends AutoCloseable {
   /** Whether an object exists under {@code key}. */
   boolean exists(String key) throws IOException;
 
@@ -27,4 +28,7 @@ public interface BackupStore {
 
   /** A human-readable location of a key, e.g. {@code s3://bucket/key}. */
   String describe(String key);
+
+  @Override
+  default void close() {}
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -23,19 +22,17 @@ public final class S3BackupStore implements BackupStore {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
-  private final ExecutorService uploads;
+  private final UploadPool pools = new UploadPool();
   private final PartSizer sizer;
 
   /**
-   * @param uploads the pool that uploads parts; owned by the caller
+   * @param s3 the client, owned by the store from now on: {@link #close} closes it
    * @param prefix a folder inside the bucket, without leading or trailing slash, or empty
    */
-  public S3BackupStore(
-      S3Client s3, String bucket, String prefix, ExecutorService uploads, int firstPartSize) {
+  public S3BackupStore(S3Client s3, String bucket, String prefix, int firstPartSize) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() ? "" : prefix + "/";
-    this.uploads = uploads;
     this.sizer = new PartSizer(firstPartSize);
   }
 
@@ -63,7 +60,7 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public ObjectSink create(String key, String contentType) {
     return new S3MultipartSink(
-        s3, bucket, prefix + key, contentType, uploads, sizer, PARTS_IN_FLIGHT);
+        s3, bucket, prefix + key, contentType, pools, sizer, PARTS_IN_FLIGHT);
   }
 
   @Override
@@ -120,6 +117,19 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public String describe(String key) {
     return "s3://" + bucket + "/" + prefix + key;
+  }
+
+  /**
+   * Ends the store's threads (letting an abort in flight finish, for a bounded time) and its
+   * client.
+   */
+  @Override
+  public void close() {
+    try {
+      pools.close();
+    } finally {
+      s3.close();
+    }
   }
 
   private static boolean isNoSuchBucket(S3Exception e) {

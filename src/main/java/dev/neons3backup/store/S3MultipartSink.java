@@ -1,6 +1,5 @@
 package dev.neons3backup.store;
 
-import dev.neons3backup.concurrent.Threads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,14 +46,13 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
 
   private static final Duration ABORT_ATTEMPT = Duration.ofSeconds(8);
   private static final Duration PART_WAIT = Duration.ofSeconds(10);
-  private static final ExecutorService ABORTS =
-      Executors.newCachedThreadPool(Threads.daemons("s3-abort"));
 
   private final S3Client s3;
   private final String bucket;
   private final String key;
   private final String contentType;
   private final Executor pool;
+  private final Executor aborts;
   private final PartSizer sizer;
   private final Semaphore inFlight;
   private final CRC32C objectCrc = new CRC32C();
@@ -75,14 +71,15 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
       String bucket,
       String key,
       String contentType,
-      Executor pool,
+      UploadPool pools,
       PartSizer sizer,
       int maxInFlight) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.contentType = contentType;
-    this.pool = pool;
+    this.pool = pools.parts();
+    this.aborts = pools.aborts();
     this.sizer = sizer;
     this.inFlight = new Semaphore(maxInFlight);
     this.buffer = new byte[sizer.sizeOf(1)];
@@ -237,7 +234,7 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
     String id = uploadId;
     List<CompletableFuture<CompletedPart>> pending = List.copyOf(parts);
     CompletableFuture<Void> aborting =
-        CompletableFuture.runAsync(() -> abortAfterParts(id, pending), ABORTS);
+        CompletableFuture.runAsync(() -> abortAfterParts(id, pending), aborts);
     // The caller may have been interrupted to stop it; the abort is still worth waiting for.
     boolean interrupted = Thread.interrupted();
     try {

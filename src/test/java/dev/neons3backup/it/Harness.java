@@ -8,7 +8,6 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.lambda.BackupHandler;
 import dev.neons3backup.lambda.EmbeddedMetrics;
 import dev.neons3backup.store.S3BackupStore;
-import dev.neons3backup.store.UploadPool;
 import dev.neons3backup.testing.PostgresCluster;
 import dev.neons3backup.testing.S3MockServer;
 import dev.neons3backup.testing.SecretsManagerStub;
@@ -110,8 +109,7 @@ final class Harness {
     Settings settings = settings();
     S3Client client = S3.clientBuilder().endpointOverride(s3Endpoint).build();
     S3BackupStore store =
-        new S3BackupStore(
-            client, bucketName, "", UploadPool.shared(), S3BackupStore.DEFAULT_PART_SIZE);
+        new S3BackupStore(client, bucketName, "", S3BackupStore.DEFAULT_PART_SIZE);
     return new BackupService(store, settings, Clock.systemUTC());
   }
 

@@ -18,4 +18,12 @@ class RestorerTest {
     assertThat(name).startsWith("é".repeat(22)).endsWith("_restoring_0a1b2c3d");
     assertThat(Restorer.temporaryName("x".repeat(63), "0a1b2c3d")).hasSize(63);
   }
+
+  @Test
+  void aTargetWithOneTableSaysTableInTheSingular() {
+    assertThat(Restorer.notEmpty("shop", 1))
+        .startsWith("database 'shop' already has 1 table or view; restore into an empty database");
+    assertThat(Restorer.notEmpty("shop", 2))
+        .startsWith("database 'shop' already has 2 tables or views;");
+  }
 }

@@ -2,7 +2,8 @@ package dev.neons3backup.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neons3backup.catalog.KeyTime;
+import dev.neons3backup.catalog.BackupKey;
+import dev.neons3backup.io.Compression;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,9 +20,9 @@ class RetentionPlannerTest {
 
     assertThat(keys(plan.toKeep()))
         .containsExactly(
-            "app/2026-03-31_02-00-00.sql.gz",
-            "app/2026-03-30_02-00-00.sql.gz",
-            "app/2026-03-29_02-00-00.sql.gz");
+            key("app", "2026-03-31T02:00:00Z"),
+            key("app", "2026-03-30T02:00:00Z"),
+            key("app", "2026-03-29T02:00:00Z"));
     assertThat(plan.toDelete()).hasSize(28);
     assertThat(plan.decisions().get(0).reasons()).containsExactly("last 3");
     assertThat(plan.decisions().get(3).reasons()).containsExactly("matches no rule");
@@ -35,13 +36,13 @@ class RetentionPlannerTest {
     // 2026-03-31 is a Tuesday of ISO week 14; weeks 13, 12, 11 end on Sundays 29, 22 and 15 March.
     assertThat(keys(plan.toKeep()))
         .containsExactly(
-            "app/2026-03-31_02-00-00.sql.gz",
-            "app/2026-03-30_02-00-00.sql.gz",
-            "app/2026-03-29_02-00-00.sql.gz",
-            "app/2026-03-22_02-00-00.sql.gz",
-            "app/2026-03-15_02-00-00.sql.gz",
-            "app/2026-02-28_02-00-00.sql.gz",
-            "app/2026-01-31_02-00-00.sql.gz");
+            key("app", "2026-03-31T02:00:00Z"),
+            key("app", "2026-03-30T02:00:00Z"),
+            key("app", "2026-03-29T02:00:00Z"),
+            key("app", "2026-03-22T02:00:00Z"),
+            key("app", "2026-03-15T02:00:00Z"),
+            key("app", "2026-02-28T02:00:00Z"),
+            key("app", "2026-01-31T02:00:00Z"));
     assertThat(plan.toDelete()).hasSize(83);
     assertThat(plan.decisions().get(0).reasons())
         .containsExactly("last 3", "weekly 2026-W14", "monthly 2026-03");
@@ -232,8 +233,12 @@ class RetentionPlannerTest {
   }
 
   private static Backup backup(String database, String time) {
-    Instant instant = Instant.parse(time);
-    return new Backup(database, instant, database + "/" + KeyTime.format(instant) + ".sql.gz");
+    return new Backup(database, Instant.parse(time), key(database, time));
+  }
+
+  /** The key the catalog gives a gzip backup of {@code database} at {@code time}. */
+  private static String key(String database, String time) {
+    return new BackupKey(database, Instant.parse(time), Compression.GZIP).format();
   }
 
   private static List<String> keys(List<Backup> backups) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.VerifyReport;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.io.RawTap;
 import dev.neons3backup.io.WritePipeline;
@@ -54,10 +55,7 @@ class VerifierTest {
 
   private static BackupEntry entry(Compression c) {
     return new BackupEntry(
-        "db",
-        Instant.parse("2026-11-24T02:00:00Z"),
-        "db/2026-11-24_02-00-00" + c.extension(),
-        c,
+        new BackupKey("db", Instant.parse("2026-11-24T02:00:00Z"), c),
         Optional.empty(),
         Optional.empty());
   }

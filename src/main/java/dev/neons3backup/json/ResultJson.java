@@ -1,0 +1,39 @@
+package dev.neons3backup.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.neons3backup.BackupResult;
+import dev.neons3backup.catalog.Manifest;
+
+/**
+ * One database's result, as the Lambda's response and the CLI's {@code backup --json} both give it:
+ * {@code reason} only when there is one, the stored facts only when this run stored or completed
+ * the backup.
+ */
+public record ResultJson(
+    String name,
+    String status,
+    String path,
+    String key,
+    long durationMs,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) String reason,
+    @JsonUnwrapped Stored stored) {
+
+  public static ResultJson of(BackupResult r) {
+    return new ResultJson(
+        r.name(),
+        r.status().label(),
+        r.location(),
+        r.key(),
+        r.duration().toMillis(),
+        r.reason(),
+        r.manifest().map(Stored::of).orElse(null));
+  }
+
+  /** What was stored; null (and so left out) when nothing was. */
+  public record Stored(long rawBytes, long storedBytes, String sha256, long totalRows) {
+    static Stored of(Manifest m) {
+      return new Stored(m.rawBytes(), m.storedBytes(), m.sha256(), m.totalRows());
+    }
+  }
+}
