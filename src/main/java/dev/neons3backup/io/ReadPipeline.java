@@ -13,8 +13,8 @@ import java.util.function.LongConsumer;
  * </pre>
  *
  * The mirror of {@link WritePipeline}: a stage added there between compress and digest (decryption,
- * for encryption) goes here between digest and decompress, in {@link Read#read(byte[], int, int)}'s
- * lazily built chain.
+ * for encryption) goes here between digest and decompress, where {@code Read} builds its
+ * decompressor.
  */
 public final class ReadPipeline {
   /** Read-ahead of the store: up to 8 chunks of 1 MiB in flight. */
