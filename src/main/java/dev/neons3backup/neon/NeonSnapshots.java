@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -270,10 +269,5 @@ public final class NeonSnapshots {
       Thread.currentThread().interrupt();
       throw new BackupException(ErrorCode.INTERNAL, "interrupted while waiting for Neon.");
     }
-  }
-
-  /** The snapshot branches this instance took, by id and name: never swept by it. */
-  List<String> taken() {
-    return List.copyOf(mine);
   }
 }
