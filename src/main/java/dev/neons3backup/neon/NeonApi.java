@@ -12,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,7 +32,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * A client of the few Neon API v2 routes discovery needs, on {@link HttpClient} and Jackson.
+ * A client of the few Neon API v2 routes discovery and snapshots need, on {@link HttpClient} and
+ * Jackson.
  *
  * <p>Routes, parameters and shapes follow Neon's OpenAPI description (the {@code v2.json} of
  * github.com/neondatabase/neon-api-python, and the reference pages under
@@ -37,7 +42,11 @@ import org.apache.logging.log4j.Logger;
  * /projects/{project_id}/branches} ({@code limit} up to 10000, {@code cursor} from {@code
  * pagination.next}), {@code GET /projects/{project_id}/branches/{branch_id}/databases} and {@code
  * GET /projects/{project_id}/connection_uri} ({@code branch_id}, {@code database_name}, {@code
- * role_name}, {@code pooled}). Errors carry {@code {"code": ..., "message": ...}}.
+ * role_name}, {@code endpoint_id}, {@code pooled}); for snapshots {@code POST
+ * /projects/{project_id}/branches}, {@code GET /projects/{project_id}/operations/{operation_id}}
+ * (poll until {@code finished}: https://neon.com/docs/manage/operations) and {@code DELETE
+ * /projects/{project_id}/branches/{branch_id}} (200 with operations, 204 when already gone). Errors
+ * carry {@code {"code": ..., "message": ...}}.
  *
  * <p>Every listing is followed to its end: a page may hold fewer entries than asked, so only an
  * empty page (or a response without a cursor) ends it. Requests wait for {@link RateLimiter}; a 429
@@ -61,6 +70,9 @@ public final class NeonApi {
   static final String BRANCHES = "GET /projects/{project_id}/branches";
   static final String DATABASES = "GET /projects/{project_id}/branches/{branch_id}/databases";
   static final String CONNECTION_URI = "GET /projects/{project_id}/connection_uri";
+  static final String CREATE_BRANCH = "POST /projects/{project_id}/branches";
+  static final String DELETE_BRANCH = "DELETE /projects/{project_id}/branches/{branch_id}";
+  static final String OPERATION = "GET /projects/{project_id}/operations/{operation_id}";
 
   private final NeonConfig config;
   private final HttpClient http;
@@ -199,6 +211,186 @@ public final class NeonApi {
     return uri;
   }
 
+  /**
+   * A direct URI for {@code role} on {@code database} through one given compute: without {@code
+   * endpoint_id} the API answers for the branch's read-write compute, which a snapshot branch does
+   * not have (the description of {@code GET /projects/{project_id}/connection_uri}: "endpoint_id
+   * ... Defaults to the read-write endpoint_id associated with the branch_id if not specified").
+   */
+  public String connectionUri(
+      String projectId, String branchId, String endpointId, String database, String role) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("branch_id", branchId);
+    query.put("endpoint_id", endpointId);
+    query.put("database_name", database);
+    query.put("role_name", role);
+    query.put("pooled", "false");
+    JsonNode body =
+        get(
+            CONNECTION_URI,
+            "/projects/" + segment(projectId) + "/connection_uri",
+            query,
+            "get a connection URI for database " + database + " of branch " + branchId);
+    String uri = body.path("uri").asText("");
+    if (uri.isEmpty()) {
+      throw new NeonApiException(
+          200,
+          ErrorCode.DATABASE,
+          "the Neon API returned no connection URI for database "
+              + database
+              + " of branch "
+              + branchId
+              + " of project "
+              + projectId
+              + "; check that role "
+              + role
+              + " exists there.");
+    }
+    return uri;
+  }
+
+  /** A branch as a listing gives it, with what snapshot housekeeping needs. */
+  public record BranchDetail(
+      String id,
+      String name,
+      Optional<String> parentId,
+      Optional<Instant> createdAt,
+      Optional<Instant> expiresAt) {}
+
+  /** A compute endpoint; {@code type} is {@code read_write} or {@code read_only}. */
+  public record Endpoint(String id, String host, String type) {}
+
+  /**
+   * A control-plane operation. {@code status}: scheduling, running, finished, failed, error,
+   * cancelling, cancelled, skipped (the {@code OperationStatus} schema).
+   */
+  public record Operation(String id, String action, String status) {}
+
+  /** What {@code POST /projects/{project_id}/branches} answered (201, the CreatedBranch shape). */
+  public record CreatedBranch(
+      String id,
+      String name,
+      Optional<String> parentId,
+      Optional<String> parentLsn,
+      Optional<Instant> parentTimestamp,
+      Optional<Instant> expiresAt,
+      List<Endpoint> endpoints,
+      List<Operation> operations) {}
+
+  /** Every branch of a project with its parent, creation and expiry times. */
+  public List<BranchDetail> branchDetails(String projectId) {
+    return listAll(
+        BRANCHES,
+        "/projects/" + segment(projectId) + "/branches",
+        Map.of(),
+        BRANCHES_LIMIT,
+        "branches",
+        "/pagination/next",
+        "list the branches of project " + projectId,
+        b ->
+            new BranchDetail(
+                b.path("id").asText(),
+                b.path("name").asText(),
+                text(b, "parent_id"),
+                instant(b, "created_at"),
+                instant(b, "expires_at")));
+  }
+
+  /**
+   * Creates {@code name}, a child of {@code parentId} at {@code parentTimestamp}, expiring at
+   * {@code expiresAt}, with one read-only compute. The body follows {@code BranchCreateRequest}:
+   * {@code branch} {parent_id, name, parent_timestamp, expires_at} and {@code endpoints} [{type}];
+   * {@code expires_at} is RFC 3339 with seconds, in the future, at most 30 days ahead
+   * (https://neon.com/docs/guides/branch-expiration).
+   *
+   * <p>Not retried after a 5xx or a broken connection: the branch may have been created, and a
+   * second request would make a second one. Only a 429 (refused before anything was done) is.
+   */
+  public CreatedBranch createBranch(
+      String projectId, String parentId, String name, Instant parentTimestamp, Instant expiresAt) {
+    Map<String, Object> branch = new LinkedHashMap<>();
+    branch.put("parent_id", parentId);
+    branch.put("name", name);
+    branch.put("parent_timestamp", parentTimestamp.toString());
+    branch.put("expires_at", expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("branch", branch);
+    body.put("endpoints", List.of(Map.of("type", "read_only")));
+    JsonNode r =
+        send(
+            new Call(
+                CREATE_BRANCH,
+                "POST",
+                "/projects/" + segment(projectId) + "/branches",
+                Map.of(),
+                json(body),
+                false,
+                "create a snapshot of branch " + parentId + " of project " + projectId));
+    JsonNode b = r.path("branch");
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (JsonNode e : r.path("endpoints")) {
+      endpoints.add(
+          new Endpoint(e.path("id").asText(), e.path("host").asText(), e.path("type").asText()));
+    }
+    return new CreatedBranch(
+        b.path("id").asText(),
+        b.path("name").asText(),
+        text(b, "parent_id"),
+        text(b, "parent_lsn"),
+        instant(b, "parent_timestamp"),
+        instant(b, "expires_at"),
+        endpoints,
+        operations(r));
+  }
+
+  /** One operation's current state ({@code GET /projects/{project_id}/operations/{id}}). */
+  public Operation operation(String projectId, String operationId) {
+    JsonNode r =
+        get(
+            OPERATION,
+            "/projects/" + segment(projectId) + "/operations/" + segment(operationId),
+            Map.of(),
+            "check operation " + operationId + " of project " + projectId);
+    JsonNode o = r.path("operation");
+    return new Operation(
+        o.path("id").asText(), o.path("action").asText(), o.path("status").asText());
+  }
+
+  /**
+   * Deletes a branch; returns the operations that carry the deletion out (empty when the branch was
+   * already gone: Neon answers 204, or 404). Deleting is idempotent, so it is retried like a read.
+   */
+  public List<Operation> deleteBranch(String projectId, String branchId) {
+    try {
+      JsonNode r =
+          send(
+              new Call(
+                  DELETE_BRANCH,
+                  "DELETE",
+                  "/projects/" + segment(projectId) + "/branches/" + segment(branchId),
+                  Map.of(),
+                  null,
+                  true,
+                  "delete branch " + branchId + " of project " + projectId));
+      return operations(r);
+    } catch (NeonApiException e) {
+      if (e.status() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private static List<Operation> operations(JsonNode r) {
+    List<Operation> ops = new ArrayList<>();
+    for (JsonNode o : r.path("operations")) {
+      ops.add(
+          new Operation(
+              o.path("id").asText(), o.path("action").asText(), o.path("status").asText()));
+    }
+    return ops;
+  }
+
   /** Requests made so far, per route (e.g. {@code GET /projects}), retries included. */
   public Map<String, Long> calls() {
     Map<String, Long> m = new TreeMap<>();
@@ -246,15 +438,42 @@ public final class NeonApi {
   }
 
   private JsonNode get(String route, String path, Map<String, String> query, String what) {
-    URI uri = URI.create(config.baseUrl() + path + queryString(query));
-    HttpRequest request =
+    return send(new Call(route, "GET", path, query, null, true, what));
+  }
+
+  /**
+   * One request: {@code body} is JSON or null; {@code idempotent} says whether a 5xx, a 423 (the
+   * project is locked by another operation) or a broken connection may be retried.
+   */
+  private record Call(
+      String route,
+      String method,
+      String path,
+      Map<String, String> query,
+      String body,
+      boolean idempotent,
+      String what) {}
+
+  private HttpRequest request(Call call) {
+    URI uri = URI.create(config.baseUrl() + call.path() + queryString(call.query()));
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer " + config.apiKey())
             .header("Accept", "application/json")
-            .header("User-Agent", "neon-s3-backup")
-            .GET()
-            .build();
+            .header("User-Agent", "neon-s3-backup");
+    if (call.body() == null) {
+      return b.method(call.method(), HttpRequest.BodyPublishers.noBody()).build();
+    }
+    return b.header("Content-Type", "application/json")
+        .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body()))
+        .build();
+  }
+
+  private JsonNode send(Call call) {
+    HttpRequest request = request(call);
+    String route = call.route();
+    String what = call.what();
     int throttled = 0;
     int failed = 0;
     while (true) {
@@ -264,7 +483,7 @@ public final class NeonApi {
         calls.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
         response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        if (++failed >= retries.failed()) {
+        if (!call.idempotent() || ++failed >= retries.failed()) {
           throw unreachable(what, e);
         }
         pause(backoff(failed), what);
@@ -274,8 +493,11 @@ public final class NeonApi {
         throw new BackupException(ErrorCode.INTERNAL, "interrupted while trying to " + what + ".");
       }
       int status = response.statusCode();
-      if (status == 200) {
+      if (status == 200 || status == 201) {
         return parse(response.body(), what);
+      }
+      if (status == 204) {
+        return JSON.createObjectNode();
       }
       if (status == 429) {
         if (++throttled >= retries.throttled()) {
@@ -286,7 +508,8 @@ public final class NeonApi {
         pause(wait, what);
         continue;
       }
-      if (status >= 500 && ++failed < retries.failed()) {
+      boolean transient_ = status >= 500 || status == 423;
+      if (transient_ && call.idempotent() && ++failed < retries.failed()) {
         LOG.debug("{}: {}, retrying", route, status);
         pause(backoff(failed), what);
         continue;
@@ -369,6 +592,26 @@ public final class NeonApi {
   /** A path segment: ids match {@code ^[a-z0-9-]{1,60}$}, but never trust that into a path. */
   private static String segment(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static Optional<Instant> instant(JsonNode node, String field) {
+    return text(node, field)
+        .flatMap(
+            t -> {
+              try {
+                return Optional.of(OffsetDateTime.parse(t).toInstant());
+              } catch (DateTimeParseException e) {
+                return Optional.empty();
+              }
+            });
+  }
+
+  private static String json(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Optional<String> text(JsonNode node, String field) {

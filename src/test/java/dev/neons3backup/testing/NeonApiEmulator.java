@@ -1,5 +1,6 @@
 package dev.neons3backup.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -73,11 +75,30 @@ public final class NeonApiEmulator implements AutoCloseable {
     public final long logicalSize;
     public final List<Database> databases = new CopyOnWriteArrayList<>();
 
+    /** Snapshot housekeeping: set on created branches; {@code createdAt} a test may age. */
+    public volatile String parentId;
+
+    public volatile Instant createdAt = Instant.now();
+    public volatile Instant expiresAt;
+    public volatile Instant parentTimestamp;
+    public volatile String parentLsn;
+
+    /** The read-only compute of a created branch. */
+    public volatile String endpointId;
+
+    /** Neon database name → local database; a name not here is its own local name. */
+    public final Map<String, String> local = new ConcurrentHashMap<>();
+
     Branch(String id, String name, boolean isDefault, long logicalSize) {
       this.id = id;
       this.name = name;
       this.isDefault = isDefault;
       this.logicalSize = logicalSize;
+    }
+
+    /** The local cluster database that holds {@code database} of this branch. */
+    public String localName(String database) {
+      return local.getOrDefault(database, database);
     }
 
     public Branch database(String name, String owner) {
@@ -112,12 +133,18 @@ public final class NeonApiEmulator implements AutoCloseable {
     Response handle(Map<String, String> path, Map<String, String> query, Key key) throws Exception;
   }
 
+  /** A handler that also reads the request's JSON body (null when there is none). */
+  public interface BodyHandler {
+    Response handle(Map<String, String> path, Map<String, String> query, JsonNode body, Key key)
+        throws Exception;
+  }
+
   public record Response(int status, Object body, Map<String, String> headers) {
-    static Response ok(Object body) {
+    public static Response ok(Object body) {
       return new Response(200, body, Map.of());
     }
 
-    static Response error(int status, String message) {
+    public static Response error(int status, String message) {
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("code", "");
       b.put("message", message);
@@ -127,7 +154,7 @@ public final class NeonApiEmulator implements AutoCloseable {
   }
 
   private record Route(
-      String method, String template, Pattern pattern, List<String> names, Handler h) {}
+      String method, String template, Pattern pattern, List<String> names, BodyHandler h) {}
 
   private final HttpServer server;
   private final String pgHost;
@@ -184,7 +211,45 @@ public final class NeonApiEmulator implements AutoCloseable {
 
   /** An emulator whose computes are databases of {@code pg}. */
   public static NeonApiEmulator on(PostgresCluster pg) {
-    return new NeonApiEmulator("127.0.0.1", pg.port());
+    NeonApiEmulator e = new NeonApiEmulator("127.0.0.1", pg.port());
+    e.snapshots = new EmulatedSnapshots(e, pg);
+    e.snapshots.register();
+    return e;
+  }
+
+  /** Branch creation, operations and deletion (only with a cluster: {@link #on}). */
+  private volatile EmulatedSnapshots snapshots;
+
+  /** Every branch of every project, as the emulator holds it now. */
+  public List<Branch> branches() {
+    List<Branch> all = new ArrayList<>();
+    projects.forEach(p -> all.addAll(p.branches));
+    return all;
+  }
+
+  /** The snapshot part of the emulator: failure switches and what it created. */
+  public EmulatedSnapshots snapshots() {
+    return snapshots;
+  }
+
+  Optional<Project> project(String id, Key key) {
+    return visibleProject(id, key);
+  }
+
+  Response missingProject(String id, Key key) {
+    return notFound(id, key);
+  }
+
+  String pgHost() {
+    return pgHost;
+  }
+
+  int pgPort() {
+    return pgPort;
+  }
+
+  String password(String role) {
+    return rolePasswords.getOrDefault(role, "no-password");
   }
 
   /** The value for {@code NEON_API_URL}. */
@@ -241,6 +306,11 @@ public final class NeonApiEmulator implements AutoCloseable {
    * /projects/{project_id}/branches}.
    */
   public void route(String method, String template, Handler handler) {
+    routeWithBody(method, template, (path, q, body, key) -> handler.handle(path, q, key));
+  }
+
+  /** Adds a route whose handler reads the JSON body. */
+  public void routeWithBody(String method, String template, BodyHandler handler) {
     List<String> names = new ArrayList<>();
     Matcher m = Pattern.compile("\\{([a-z_]+)}").matcher(template);
     StringBuilder re = new StringBuilder();
@@ -373,6 +443,13 @@ public final class NeonApiEmulator implements AutoCloseable {
       m.put("logical_size", b.logicalSize);
       m.put("default", b.isDefault);
       m.put("protected", false);
+      m.put("created_at", b.createdAt.toString());
+      if (b.parentId != null) {
+        m.put("parent_id", b.parentId);
+      }
+      if (b.expiresAt != null) {
+        m.put("expires_at", b.expiresAt.toString());
+      }
       items.add(m);
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -421,6 +498,12 @@ public final class NeonApiEmulator implements AutoCloseable {
     if (b.isEmpty()) {
       return Response.error(404, "branch not found");
     }
+    // Without endpoint_id the API answers for the branch's read-write compute; a snapshot branch
+    // has only a read-only one.
+    String endpoint = q.get("endpoint_id");
+    if (b.get().endpointId != null && !b.get().endpointId.equals(endpoint)) {
+      return Response.error(404, "branch " + b.get().id + " has no read-write endpoint");
+    }
     String db = q.get("database_name");
     String role = q.get("role_name");
     boolean known =
@@ -440,7 +523,7 @@ public final class NeonApiEmulator implements AutoCloseable {
             + ":"
             + pgPort
             + "/"
-            + TestEnv.percentEncode(db)
+            + TestEnv.percentEncode(b.get().localName(db))
             + "?sslmode=disable";
     return Response.ok(Map.of("uri", uri));
   }
@@ -461,7 +544,7 @@ public final class NeonApiEmulator implements AutoCloseable {
         : Response.error(404, "project " + projectId + " not found");
   }
 
-  private static Optional<Branch> branch(Project p, String id) {
+  static Optional<Branch> branch(Project p, String id) {
     return p.branches.stream().filter(b -> b.id.equals(id)).findFirst();
   }
 
@@ -520,6 +603,10 @@ public final class NeonApiEmulator implements AutoCloseable {
       byte[] body = JSON.writeValueAsBytes(r.body());
       ex.getResponseHeaders().set("Content-Type", "application/json");
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      if (r.status() == 204) {
+        ex.sendResponseHeaders(204, -1);
+        return;
+      }
       ex.sendResponseHeaders(r.status(), body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
@@ -555,7 +642,9 @@ public final class NeonApiEmulator implements AutoCloseable {
       for (int i = 0; i < route.names().size(); i++) {
         params.put(route.names().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
       }
-      return route.h().handle(params, query(ex.getRequestURI()), key);
+      byte[] raw = ex.getRequestBody().readAllBytes();
+      JsonNode body = raw.length == 0 ? null : JSON.readTree(raw);
+      return route.h().handle(params, query(ex.getRequestURI()), body, key);
     }
     return Response.error(404, "no route " + ex.getRequestMethod() + " " + path);
   }
