@@ -158,7 +158,8 @@ public final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       objectStored.set(true);
-      Manifest manifest = manifest(backupKey, bin, versionNum, start, scanner, stored);
+      Manifest manifest =
+          manifest(backupKey, bin, versionNum, start, scanner, stored).withNeon(target.origin());
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
@@ -205,7 +206,8 @@ public final class BackupJob {
         try {
           manifest =
               new Completer(store, clock)
-                  .rebuild(target.name(), key, compression, cancel::isCancelled, progress);
+                  .rebuild(target.name(), key, compression, cancel::isCancelled, progress)
+                  .withNeon(target.origin());
         } catch (BackupException e) {
           if (!cancel.isCancelled()) {
             throw e;
