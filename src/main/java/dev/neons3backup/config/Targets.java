@@ -35,11 +35,18 @@ public final class Targets {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
-  private static final Set<String> KNOWN_KEYS = Set.of("databases", "name", "url", "neon");
+  private static final Set<String> KNOWN_KEYS = knownKeys();
   private static final String SHAPE =
       "it must look like {\"databases\": [{\"name\": \"my-db\", \"url\": \"postgresql://…\"}]}";
 
   private Targets() {}
+
+  /** The keys a message may quote when one is doubled; no value is ever quoted. */
+  private static Set<String> knownKeys() {
+    Set<String> keys = new HashSet<>(Set.of("databases", "name", "url", "neon"));
+    keys.addAll(NeonSettingsJson.KEYS);
+    return Set.copyOf(keys);
+  }
 
   /** {@code source} says where the JSON came from ("secret 'x'"), for messages. */
   public static TargetList fromJson(String source, String json) {
