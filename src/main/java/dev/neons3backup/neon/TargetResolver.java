@@ -74,8 +74,8 @@ public final class TargetResolver {
     } catch (RuntimeException e) {
       return discoveryFailed(listed, e);
     }
-    Changes changes = changes(found);
     Merged merged = merge(listed, found);
+    Changes changes = changes(found, merged.discovered());
     List<TargetList.Rejected> rejected = new ArrayList<>(listed.rejected());
     rejected.addAll(merged.rejected());
     List<Snapshot> snapshots = new ArrayList<>();
@@ -195,8 +195,12 @@ public final class TargetResolver {
 
   record Changes(List<String> added, List<String> removed) {}
 
-  /** Newly discovered and no-longer-discovered names; nothing when the store cannot be listed. */
-  private Changes changes(List<DiscoveredDatabase> found) {
+  /**
+   * Newly discovered: backed up under a discovered name (not a listed one) for the first time. No
+   * longer discovered: a series named by {@link BackupNames} that nothing discovered now has.
+   * Nothing when the store cannot be listed.
+   */
+  private Changes changes(List<DiscoveredDatabase> found, List<DiscoveredDatabase> backedUp) {
     Set<String> stored;
     try {
       stored = storedNames.get();
@@ -205,7 +209,12 @@ public final class TargetResolver {
       return new Changes(List.of(), List.of());
     }
     Set<String> names = found.stream().map(DiscoveredDatabase::name).collect(Collectors.toSet());
-    List<String> added = names.stream().filter(n -> !stored.contains(n)).sorted().toList();
+    List<String> added =
+        backedUp.stream()
+            .map(DiscoveredDatabase::name)
+            .filter(n -> !stored.contains(n))
+            .sorted()
+            .toList();
     List<String> removed =
         stored.stream()
             .filter(BackupNames::looksDiscovered)
