@@ -158,8 +158,8 @@ public final class BackupService implements AutoCloseable {
 
   /**
    * Ends the service's threads (PostgreSQL output readers, compressors) and the store's threads and
-   * connections; an upload abort still running gets a bounded time to finish. Call it once no run is
-   * in progress; the service is not used after.
+   * connections; an upload abort still running gets a bounded time to finish. Call it once no run
+   * is in progress; the service is not used after.
    */
   @Override
   public void close() {

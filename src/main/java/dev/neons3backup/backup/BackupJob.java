@@ -139,7 +139,8 @@ public final class BackupJob {
       StoredObject object = sink.commit();
       committed = true;
       objectStored.set(true);
-      Manifest manifest = manifest(backupKey, db, start, scanner, out.totals());
+      Manifest manifest =
+          manifest(backupKey, db, start, scanner, out.totals()).withNeon(target.origin());
       recordManifest(target, backupKey, manifest);
       recordSha256(target, backupKey, manifest);
       LOG.debug("stored {} ({} bytes)", object.location(), object.size());
@@ -186,7 +187,8 @@ public final class BackupJob {
         try {
           manifest =
               new Completer(store, clock)
-                  .rebuild(target.name(), key, compression, cancel::isCancelled, progress);
+                  .rebuild(target.name(), key, compression, cancel::isCancelled, progress)
+                  .withNeon(target.origin());
         } catch (BackupException e) {
           if (!cancel.isCancelled()) {
             throw e;

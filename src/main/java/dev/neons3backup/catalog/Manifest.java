@@ -40,7 +40,8 @@ public record Manifest(
     List<String> pgDumpOptions,
     long totalRows,
     Map<String, Long> tables,
-    String completedAt) {
+    String completedAt,
+    NeonOrigin neon) {
 
   private static final int FORMAT_VERSION = 1;
 
@@ -73,6 +74,7 @@ public record Manifest(
         pgDumpOptions,
         total(rows),
         rows,
+        null,
         null);
   }
 
@@ -105,7 +107,34 @@ public record Manifest(
         null,
         total(rows),
         rows,
-        completedAt.toString());
+        completedAt.toString(),
+        null);
+  }
+
+  /**
+   * This manifest with the Neon origin of its database, if it has one; a manifest written before
+   * origins existed (or for a database listed by hand) has none and still parses.
+   */
+  public Manifest withNeon(Optional<NeonOrigin> origin) {
+    return new Manifest(
+        formatVersion,
+        database,
+        key,
+        startedAt,
+        finishedAt,
+        durationMillis,
+        compression,
+        compressionLevel,
+        rawBytes,
+        storedBytes,
+        sha256,
+        pgDumpVersion,
+        serverVersion,
+        pgDumpOptions,
+        totalRows,
+        tables,
+        completedAt,
+        origin.orElse(null));
   }
 
   private static long total(Map<String, Long> rows) {

@@ -1,28 +1,37 @@
 package dev.neons3backup.cli;
 
+import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.Deadline;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.NeonSettings;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.config.Targets;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.json.BackupRunJson;
+import dev.neons3backup.neon.NeonConfig;
+import dev.neons3backup.neon.ResolvedTargets;
+import dev.neons3backup.neon.TargetResolver;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,6 +110,34 @@ final class BackupCommand implements Callable<Integer> {
               + " it stored is skipped, or completed when its manifest is missing")
   String at;
 
+  @Option(
+      names = "--neon",
+      description =
+          "also back up what Neon discovery selects (key from NEON_API_KEY); alone, only those")
+  boolean neon;
+
+  @Option(names = "--project", paramLabel = "GLOB", description = "with --neon: project name or id")
+  List<String> projects = new ArrayList<>();
+
+  @Option(
+      names = "--branch",
+      paramLabel = "GLOB",
+      description = "with --neon: branch name or id (default: each project's default branch)")
+  List<String> branches = new ArrayList<>();
+
+  @Option(names = "--all-branches", description = "with --neon: every branch")
+  boolean allBranches;
+
+  @Option(names = "--database", paramLabel = "GLOB", description = "with --neon: database name")
+  List<String> databases = new ArrayList<>();
+
+  @Option(
+      names = "--snapshot",
+      description =
+          "with --neon: dump each branch from a snapshot branch taken at the backup time, deleted"
+              + " afterwards")
+  boolean snapshot;
+
   /** Clock skew tolerated between the machine that gives --at and this one. */
   private static final Duration FUTURE_SLACK = Duration.ofMinutes(5);
 
@@ -113,6 +150,7 @@ final class BackupCommand implements Callable<Integer> {
       throw BackupException.config(
           "--at '" + at + "' is in the future; give the time of an earlier run, as list shows it.");
     }
+    checkNeonFlags();
     Settings settings =
         main.settings()
             .withOverrides(
@@ -120,24 +158,29 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(compression).map(Compression::parse),
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
-    TargetList targets = targets(settings);
+    TargetList targets = neon ? withNeon(neonSource(settings)) : targets(settings);
     try (CliContext ctx = CliContext.create(main, settings, spec)) {
       return run(ctx, keyTime, targets);
     }
   }
 
   private Integer run(CliContext ctx, Instant keyTime, TargetList targets) {
+    TargetResolver resolver =
+        new TargetResolver(main.invocation.env(), Clock.systemUTC(), () -> storedNames(ctx));
     BackupReport report;
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      try (Progress progress = ctx.out.progress("backing up", 0)) {
-        report = ctx.service.backup(targets, keyTime, Deadline.NONE, progress);
+      // Closing deletes this run's snapshot branches, whatever happened to the dumps.
+      try (ResolvedTargets resolved = resolver.resolve(targets, keyTime)) {
+        try (Progress progress = ctx.out.progress("backing up", 0)) {
+          report = ctx.service.backup(resolved.targets(), keyTime, Deadline.NONE, progress);
+        }
+        // Printed before the signal hook is released: the JVM halts once the hook returns, and a
+        // stopped run must still say which databases stopped and that nothing was stored.
+        print(ctx.out, report, resolved);
       }
-      // Printed before the signal hook is released: the JVM halts once the hook returns, and a
-      // stopped run must still say which databases stopped and that nothing was stored.
-      print(ctx.out, report);
     } finally {
       finished.countDown();
       removeHook(hook);
@@ -171,6 +214,50 @@ final class BackupCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The listed databases of --secret-id, --config or --url, if one is given (else none: discovery
+   * alone), with the flags' Neon selection in place of any the secret or file holds.
+   */
+  private TargetList neonSource(Settings settings) {
+    return source.secretId != null || source.config != null || source.url != null
+        ? targets(settings)
+        : TargetList.of(List.of());
+  }
+
+  private TargetList withNeon(TargetList listed) {
+    // Checks NEON_API_KEY (one line, exit 2, when missing) and NEON_API_URL up front.
+    NeonConfig config = NeonConfig.from(main.invocation.env());
+    NeonSettings flags =
+        new NeonSettings(
+            config.apiKey(),
+            Optional.empty(),
+            projects,
+            branches,
+            allBranches,
+            databases,
+            snapshot);
+    return new TargetList(listed.targets(), listed.rejected(), Optional.of(flags));
+  }
+
+  private static Set<String> storedNames(CliContext ctx) {
+    return ctx.service.list(Optional.empty()).stream()
+        .map(BackupEntry::database)
+        .collect(Collectors.toSet());
+  }
+
+  private void checkNeonFlags() {
+    if (!neon
+        && (!projects.isEmpty()
+            || !branches.isEmpty()
+            || allBranches
+            || !databases.isEmpty()
+            || snapshot)) {
+      throw BackupException.config(
+          "--project, --branch, --all-branches, --database and --snapshot select Neon databases;"
+              + " add --neon.");
+    }
+  }
+
   private TargetList targets(Settings settings) {
     if (source.secretId != null) {
       return SecretTargets.load(S3Clients.secrets(settings), source.secretId);
@@ -198,9 +285,9 @@ final class BackupCommand implements Callable<Integer> {
     return TargetList.of(List.of(DatabaseTarget.of(name, url)));
   }
 
-  private static void print(Output out, BackupReport report) {
+  private static void print(Output out, BackupReport report, ResolvedTargets resolved) {
     if (out.json) {
-      out.json(BackupRunJson.of(report));
+      out.json(BackupRunJson.of(report, resolved.newlyDiscovered(), resolved.noLongerDiscovered()));
       return;
     }
     for (BackupResult r : report.results()) {
@@ -231,6 +318,7 @@ final class BackupCommand implements Callable<Integer> {
       }
     }
     out.out.println(report.summary());
+    resolved.changeLines().forEach(out.out::println);
     out.out.flush();
   }
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * A libpq connection URI ({@code postgresql://} or {@code postgres://}), parsed once and split into
@@ -15,6 +17,7 @@ import java.util.Optional;
  * which is moved out of the URI.
  */
 public final class ConnectionUrl {
+  private static final Logger LOG = LogManager.getLogger(ConnectionUrl.class);
   private static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
   private final String scheme;
@@ -104,8 +107,38 @@ public final class ConnectionUrl {
     }
     // An empty host is libpq's default (the local socket), or a host=… parameter names it.
     String scheme = url.startsWith("postgres://") ? "postgres" : "postgresql";
-    return new ConnectionUrl(scheme, user, password, rest, database, params);
+    return new ConnectionUrl(scheme, user, password, direct(name, rest), database, params);
   }
+
+  /**
+   * The host list with each Neon pooler host ({@code ep-x-pooler.region.aws.neon.tech}) replaced by
+   * its compute's direct host: pg_dump cannot run through PgBouncer in transaction mode (it needs
+   * session state such as its snapshot). Logged once per URL; hosts never hold a password.
+   */
+  static String direct(String name, String hosts) {
+    List<String> out = new ArrayList<>();
+    for (String host : hosts.split(",", -1)) {
+      int dot = host.indexOf('.');
+      boolean pooler =
+          dot > 0
+              && host.substring(0, dot).endsWith(POOLER_SUFFIX)
+              && host.split(":", 2)[0].endsWith(".neon.tech");
+      out.add(
+          pooler ? host.substring(0, dot - POOLER_SUFFIX.length()) + host.substring(dot) : host);
+    }
+    String direct = String.join(",", out);
+    if (!direct.equals(hosts)) {
+      LOG.info(
+          "database '{}': {} is Neon's connection pooler, where pg_dump cannot run; using the"
+              + " direct host {} instead",
+          name,
+          hosts,
+          direct);
+    }
+    return direct;
+  }
+
+  private static final String POOLER_SUFFIX = "-pooler";
 
   /**
    * Refuses a URL whose user or password holds an unencoded {@code / ? # @}: libpq would end the

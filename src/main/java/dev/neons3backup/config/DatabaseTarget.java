@@ -1,17 +1,29 @@
 package dev.neons3backup.config;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.catalog.NeonOrigin;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One database to back up: a name, which becomes the first segment of its object keys, and its
- * connection URL. {@code toString} never shows the password.
+ * One database to back up: a name, which becomes the first segment of its object keys, its
+ * connection URL and, for a Neon database, where it lives (recorded in its manifest). {@code
+ * toString} never shows the password.
  */
-public record DatabaseTarget(String name, ConnectionUrl url) {
+public record DatabaseTarget(String name, ConnectionUrl url, Optional<NeonOrigin> origin) {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
 
   public DatabaseTarget {
     checkName(name);
+  }
+
+  public DatabaseTarget(String name, ConnectionUrl url) {
+    this(name, url, Optional.empty());
+  }
+
+  /** This target with its Neon origin. */
+  public DatabaseTarget withOrigin(NeonOrigin neon) {
+    return new DatabaseTarget(name, url, Optional.of(neon));
   }
 
   public static DatabaseTarget of(String name, String url) {

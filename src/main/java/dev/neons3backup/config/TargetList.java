@@ -1,6 +1,7 @@
 package dev.neons3backup.config;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The databases a run was asked to back up: those whose entry is usable, and those refused one by
@@ -9,11 +10,17 @@ import java.util.List;
  *
  * @param targets the usable entries, in the order they were listed
  * @param rejected the refused entries, each with its position in the list
+ * @param neon the Neon discovery to add to them, if configured
  */
-public record TargetList(List<DatabaseTarget> targets, List<Rejected> rejected) {
+public record TargetList(
+    List<DatabaseTarget> targets, List<Rejected> rejected, Optional<NeonSettings> neon) {
   public TargetList {
     targets = List.copyOf(targets);
     rejected = List.copyOf(rejected);
+  }
+
+  public TargetList(List<DatabaseTarget> targets, List<Rejected> rejected) {
+    this(targets, rejected, Optional.empty());
   }
 
   /**

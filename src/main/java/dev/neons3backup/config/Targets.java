@@ -11,13 +11,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads the list of databases from the secret's JSON: {@code {"databases": [{"name": "…", "url":
- * "postgresql://…"}]}}. Every error names where it was found and never quotes a URL.
+ * "postgresql://…"}]}}, and the optional {@code "neon"} object ({@link NeonSettingsJson}), with
+ * which {@code databases} may be left out. Every error names where it was found and never quotes a
+ * URL or the API key.
  *
  * <p>What refuses the whole list (nothing is backed up) and what fails one entry: the JSON itself
  * (not JSON, a BOM, a key twice at any level, anything after the object), a missing or empty {@code
@@ -32,15 +35,29 @@ public final class Targets {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
-  private static final Set<String> KNOWN_KEYS = Set.of("databases", "name", "url");
+  private static final Set<String> KNOWN_KEYS = knownKeys();
   private static final String SHAPE =
       "it must look like {\"databases\": [{\"name\": \"my-db\", \"url\": \"postgresql://…\"}]}";
 
   private Targets() {}
 
+  /** The keys a message may quote when one is doubled; no value is ever quoted. */
+  private static Set<String> knownKeys() {
+    Set<String> keys = new HashSet<>(Set.of("databases", "name", "url", "neon"));
+    keys.addAll(NeonSettingsJson.KEYS);
+    return Set.copyOf(keys);
+  }
+
   /** {@code source} says where the JSON came from ("secret 'x'"), for messages. */
   public static TargetList fromJson(String source, String json) {
-    JsonNode list = root(source, json).get("databases");
+    JsonNode root = root(source, json);
+    Optional<NeonSettings> neon =
+        Optional.ofNullable(root.get("neon")).map(n -> NeonSettingsJson.parse(source, n));
+    JsonNode list = root.get("databases");
+    if (neon.isPresent() && (list == null || list.isArray() && list.isEmpty())) {
+      // Discovery alone is a complete configuration.
+      return new TargetList(List.of(), List.of(), neon);
+    }
     if (list == null || !list.isArray()) {
       throw BackupException.config(
           source + " has no \"databases\" array; it must look like {\"databases\": [...]}.");
@@ -64,7 +81,7 @@ public final class Targets {
         rejected.add(new TargetList.Rejected(i, name, e.getMessage()));
       }
     }
-    return new TargetList(targets, rejected);
+    return new TargetList(targets, rejected, neon);
   }
 
   private static JsonNode root(String source, String json) {

@@ -10,6 +10,7 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.json.Json;
+import dev.neons3backup.neon.ResolvedTargets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -95,15 +96,23 @@ public final class BackupHandler
   private Map<String, Object> backup(Map<String, Object> event, Context context) {
     Wiring w = wiring();
     Instant keyTime = keyTime(event, w.clock());
-    TargetList targets = w.targets().get();
-    LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
     Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
-    BackupReport report = w.service().backup(targets, keyTime, deadline, n -> {});
+    BackupReport report;
+    List<String> changes;
+    // Closing deletes this run's snapshot branches, whatever happened to the dumps.
+    try (ResolvedTargets resolved = w.resolver().resolve(w.targets().get(), keyTime)) {
+      TargetList targets = resolved.targets();
+      LOG.info("backing up {} databases, key time {}", targets.size(), keyTime);
+      report = w.service().backup(targets, keyTime, deadline, n -> {});
+      changes = resolved.changeLines();
+    }
+    // After the summary line, which stays as it was: extra lines, for people and log filters.
+    changes.forEach(LOG::warn);
     w.metrics().emit(report);
     if (!report.ok()) {
       throw new BackupException(ErrorCode.DATABASE, report.failureMessage());
     }
-    return Json.toMap(Response.of(report));
+    return Json.toMap(Response.of(report, changes));
   }
 
   private synchronized Wiring wiring() {

@@ -1,14 +1,18 @@
 package dev.neons3backup.lambda;
 
+import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.neon.TargetResolver;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -16,7 +20,27 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * invocations: the service is never closed, its threads end with the execution environment.
  */
 record Wiring(
-    BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
+    BackupService service,
+    Supplier<TargetList> targets,
+    TargetResolver resolver,
+    EmbeddedMetrics metrics,
+    Clock clock) {
+
+  Wiring(
+      BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
+    this(service, targets, resolver(service, clock), metrics, clock);
+  }
+
+  /** Discovery from the secret's {@code neon} object; NEON_API_URL from the environment. */
+  static TargetResolver resolver(BackupService service, Clock clock) {
+    return new TargetResolver(
+        System.getenv(),
+        clock,
+        () ->
+            service.list(Optional.empty()).stream()
+                .map(BackupEntry::database)
+                .collect(Collectors.toSet()));
+  }
 
   static Wiring fromEnvironment() {
     Settings settings = Settings.fromEnvironment();

@@ -31,7 +31,18 @@ public final class BackupNames {
   private static final Pattern LOOKS_HASHED = Pattern.compile(".*-h[0-9a-f]{10}");
   private static final Pattern UNSAFE_RUN = Pattern.compile("[^A-Za-z0-9._-]+");
 
+  /** Project id, branch id (Neon's start with {@code br-}), then the database part. */
+  private static final Pattern DISCOVERED = Pattern.compile("[a-z0-9-]+\\.br-[a-z0-9-]+\\..+");
+
   private BackupNames() {}
+
+  /**
+   * Whether a backup name follows this scheme, i.e. its series was (almost surely) written from
+   * discovery: what "no longer discovered" is computed over.
+   */
+  public static boolean looksDiscovered(String name) {
+    return DISCOVERED.matcher(name).matches();
+  }
 
   public static String of(String projectId, String branchId, String database) {
     String name = projectId + "." + branchId + "." + databasePart(database);

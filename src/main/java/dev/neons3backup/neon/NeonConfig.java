@@ -32,6 +32,16 @@ public record NeonConfig(URI baseUrl, String apiKey, Optional<String> orgId) {
     return new NeonConfig(base, env.get("NEON_API_KEY"), get(env, "NEON_ORG_ID"));
   }
 
+  /**
+   * The settings for a key given by configuration (the secret's {@code neon} object) rather than
+   * {@code NEON_API_KEY}: the base URL still comes from {@code NEON_API_URL}, and the organization
+   * from the configuration, else {@code NEON_ORG_ID}.
+   */
+  public static NeonConfig withKey(Map<String, String> env, String apiKey, Optional<String> orgId) {
+    URI base = get(env, "NEON_API_URL").map(NeonConfig::apiUrl).orElse(PUBLIC_API);
+    return new NeonConfig(base, apiKey, orgId.or(() -> get(env, "NEON_ORG_ID")));
+  }
+
   private static URI apiUrl(String value) {
     try {
       URI uri = URI.create(value);

@@ -297,6 +297,7 @@ class ReportJsonTest {
         List.of("--no-owner"),
         21000,
         Map.of("public.orders", 21000L),
+        null,
         null);
   }
 
