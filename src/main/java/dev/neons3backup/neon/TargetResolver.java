@@ -83,7 +83,8 @@ public final class TargetResolver {
     try {
       discovered =
           settings.snapshot()
-              ? new SnapshotTargets(new NeonSnapshots(api, clock, SNAPSHOT_EXPIRY), keyTime)
+              ? new SnapshotTargets(
+                      new NeonSnapshots(api, clock, SNAPSHOT_EXPIRY), snapshotMoment(keyTime))
                   .targets(merged.discovered(), snapshots, rejected)
               : merged.discovered().stream().map(TargetResolver::target).toList();
     } catch (RuntimeException e) {
@@ -228,5 +229,15 @@ public final class TargetResolver {
       LOG.warn("no longer discovered: {}", String.join(", ", removed));
     }
     return new Changes(added, removed);
+  }
+
+  /**
+   * The moment a snapshot is taken at: the run's key time, or now when that is later (a key time
+   * given for the future with {@code backup --at}); Neon refuses a parent timestamp ahead of its
+   * clock.
+   */
+  private Instant snapshotMoment(Instant keyTime) {
+    Instant now = clock.instant();
+    return keyTime.isAfter(now) ? now : keyTime;
   }
 }
