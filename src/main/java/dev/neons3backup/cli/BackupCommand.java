@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -116,20 +115,7 @@ final class BackupCommand implements Callable<Integer> {
           "also back up what Neon discovery selects (key from NEON_API_KEY); alone, only those")
   boolean neon;
 
-  @Option(names = "--project", paramLabel = "GLOB", description = "with --neon: project name or id")
-  List<String> projects = new ArrayList<>();
-
-  @Option(
-      names = "--branch",
-      paramLabel = "GLOB",
-      description = "with --neon: branch name or id (default: each project's default branch)")
-  List<String> branches = new ArrayList<>();
-
-  @Option(names = "--all-branches", description = "with --neon: every branch")
-  boolean allBranches;
-
-  @Option(names = "--database", paramLabel = "GLOB", description = "with --neon: database name")
-  List<String> databases = new ArrayList<>();
+  @Mixin NeonSelectionOptions select;
 
   @Option(
       names = "--snapshot",
@@ -231,10 +217,10 @@ final class BackupCommand implements Callable<Integer> {
         new NeonSettings(
             config.apiKey(),
             Optional.empty(),
-            projects,
-            branches,
-            allBranches,
-            databases,
+            select.projects,
+            select.branches,
+            select.allBranches,
+            select.databases,
             snapshot);
     return new TargetList(listed.targets(), listed.rejected(), Optional.of(flags));
   }
@@ -246,12 +232,7 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private void checkNeonFlags() {
-    if (!neon
-        && (!projects.isEmpty()
-            || !branches.isEmpty()
-            || allBranches
-            || !databases.isEmpty()
-            || snapshot)) {
+    if (!neon && (select.any() || snapshot)) {
       throw BackupException.config(
           "--project, --branch, --all-branches, --database and --snapshot select Neon databases;"
               + " add --neon.");

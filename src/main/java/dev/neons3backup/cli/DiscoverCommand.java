@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Prints what Neon discovery selects, dumping nothing. The key comes from NEON_API_KEY. */
@@ -28,24 +27,12 @@ final class DiscoverCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin HelpOption help;
 
-  @Option(names = "--project", paramLabel = "GLOB", description = "project name or id")
-  List<String> projects = new ArrayList<>();
-
-  @Option(
-      names = "--branch",
-      paramLabel = "GLOB",
-      description = "branch name or id (default: each project's default branch)")
-  List<String> branches = new ArrayList<>();
-
-  @Option(names = "--all-branches", description = "every branch, not only the default one")
-  boolean allBranches;
-
-  @Option(names = "--database", paramLabel = "GLOB", description = "database name")
-  List<String> databases = new ArrayList<>();
+  @Mixin NeonSelectionOptions select;
 
   @Override
   public Integer call() {
-    NeonSelection selection = NeonSelection.of(projects, branches, allBranches, databases);
+    NeonSelection selection =
+        NeonSelection.of(select.projects, select.branches, select.allBranches, select.databases);
     NeonConfig config = NeonConfig.from(main.invocation.env());
     List<DiscoveredDatabase> found =
         new NeonDiscovery(new NeonApi(config), config).discover(selection);

@@ -146,14 +146,8 @@ public final class NeonApi {
 
   /** Every branch of a project. */
   public List<Branch> branches(String projectId) {
-    return listAll(
-        BRANCHES,
-        "/projects/" + segment(projectId) + "/branches",
-        Map.of(),
-        BRANCHES_LIMIT,
-        "branches",
-        "/pagination/next",
-        "list the branches of project " + projectId,
+    return listBranches(
+        projectId,
         b ->
             new Branch(
                 b.path("id").asText(),
@@ -279,6 +273,19 @@ public final class NeonApi {
 
   /** Every branch of a project with its parent, creation and expiry times. */
   public List<BranchDetail> branchDetails(String projectId) {
+    return listBranches(
+        projectId,
+        b ->
+            new BranchDetail(
+                b.path("id").asText(),
+                b.path("name").asText(),
+                text(b, "parent_id"),
+                instant(b, "created_at"),
+                instant(b, "expires_at")));
+  }
+
+  /** Every page of a project's branches, each read by {@code read}. */
+  private <T> List<T> listBranches(String projectId, Function<JsonNode, T> read) {
     return listAll(
         BRANCHES,
         "/projects/" + segment(projectId) + "/branches",
@@ -287,13 +294,7 @@ public final class NeonApi {
         "branches",
         "/pagination/next",
         "list the branches of project " + projectId,
-        b ->
-            new BranchDetail(
-                b.path("id").asText(),
-                b.path("name").asText(),
-                text(b, "parent_id"),
-                instant(b, "created_at"),
-                instant(b, "expires_at")));
+        read);
   }
 
   /**
