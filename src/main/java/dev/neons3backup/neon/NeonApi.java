@@ -178,31 +178,7 @@ public final class NeonApi {
    * password, so it is returned and never logged.
    */
   public String connectionUri(String projectId, String branchId, String database, String role) {
-    Map<String, String> query = new LinkedHashMap<>();
-    query.put("branch_id", branchId);
-    query.put("database_name", database);
-    query.put("role_name", role);
-    query.put("pooled", "false");
-    JsonNode body =
-        get(
-            CONNECTION_URI,
-            "/projects/" + segment(projectId) + "/connection_uri",
-            query,
-            "get a connection URI for database " + database + " of project " + projectId);
-    String uri = body.path("uri").asText("");
-    if (uri.isEmpty()) {
-      throw BackupException.config(
-          "the Neon API returned no connection URI for database "
-              + database
-              + " of project "
-              + projectId
-              + "; check that role "
-              + role
-              + " exists on branch "
-              + branchId
-              + ".");
-    }
-    return uri;
+    return connectionUri(projectId, branchId, Optional.empty(), database, role);
   }
 
   /**
@@ -213,29 +189,35 @@ public final class NeonApi {
    */
   public String connectionUri(
       String projectId, String branchId, String endpointId, String database, String role) {
+    return connectionUri(projectId, branchId, Optional.of(endpointId), database, role);
+  }
+
+  private String connectionUri(
+      String projectId,
+      String branchId,
+      Optional<String> endpointId,
+      String database,
+      String role) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("branch_id", branchId);
-    query.put("endpoint_id", endpointId);
+    endpointId.ifPresent(id -> query.put("endpoint_id", id));
     query.put("database_name", database);
     query.put("role_name", role);
     query.put("pooled", "false");
+    String where = "database " + database + " of branch " + branchId + " of project " + projectId;
     JsonNode body =
         get(
             CONNECTION_URI,
             "/projects/" + segment(projectId) + "/connection_uri",
             query,
-            "get a connection URI for database " + database + " of branch " + branchId);
+            "get a connection URI for " + where);
     String uri = body.path("uri").asText("");
     if (uri.isEmpty()) {
       throw new NeonApiException(
           200,
           ErrorCode.DATABASE,
-          "the Neon API returned no connection URI for database "
-              + database
-              + " of branch "
-              + branchId
-              + " of project "
-              + projectId
+          "the Neon API returned no connection URI for "
+              + where
               + "; check that role "
               + role
               + " exists there.");
