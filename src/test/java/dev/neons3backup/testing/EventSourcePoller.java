@@ -40,27 +40,35 @@ public final class EventSourcePoller {
 
   private final SqsClient sqs;
   private final String queueUrl;
-  private final int concurrency;
-  private final Worker worker;
+  private final List<Worker> workers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger invocations = new AtomicInteger();
   private final AtomicInteger deleted = new AtomicInteger();
   private final AtomicInteger left = new AtomicInteger();
 
+  /** {@code concurrency} pollers sharing one in-process worker (thread-safe, as the handler is). */
   public EventSourcePoller(SqsClient sqs, String queueUrl, int concurrency, Worker worker) {
+    this(sqs, queueUrl, java.util.Collections.nCopies(concurrency, worker));
+  }
+
+  /**
+   * One poller per worker, as Lambda gives each concurrent invocation its own execution
+   * environment: a worker is never invoked twice at once, so the concurrency is {@code
+   * workers.size()} (the mapping's MaximumConcurrency).
+   */
+  public EventSourcePoller(SqsClient sqs, String queueUrl, List<Worker> workers) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
-    this.concurrency = concurrency;
-    this.worker = worker;
+    this.workers = List.copyOf(workers);
   }
 
   /** Polls until the queue is empty and nothing is in flight; fails if that never happens. */
   public Stats drain() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    ExecutorService pool = Executors.newFixedThreadPool(workers.size());
     try {
       List<Future<?>> pollers = new ArrayList<>();
-      for (int i = 0; i < concurrency; i++) {
-        pollers.add(pool.submit(() -> poll()));
+      for (Worker worker : workers) {
+        pollers.add(pool.submit(() -> poll(worker)));
       }
       for (Future<?> f : pollers) {
         f.get();
@@ -71,7 +79,7 @@ public final class EventSourcePoller {
     return new Stats(invocations.get(), deleted.get(), left.get());
   }
 
-  private Void poll() {
+  private Void poll(Worker worker) {
     int idle = 0;
     while (true) {
       List<Message> messages =
@@ -84,7 +92,7 @@ public final class EventSourcePoller {
               .messages();
       if (!messages.isEmpty()) {
         idle = 0;
-        messages.forEach(this::deliver);
+        messages.forEach(m -> deliver(worker, m));
       } else if (inFlight.get() == 0 && queueIsEmpty()) {
         return null;
       } else if (++idle > MAX_IDLE_POLLS) {
@@ -93,11 +101,11 @@ public final class EventSourcePoller {
     }
   }
 
-  private void deliver(Message message) {
+  private void deliver(Worker worker, Message message) {
     inFlight.incrementAndGet();
     try {
       invocations.incrementAndGet();
-      Set<String> failed = failedIds(invokeQuietly(event(message)));
+      Set<String> failed = failedIds(invokeQuietly(worker, event(message)));
       if (failed == null || failed.contains(message.messageId())) {
         left.incrementAndGet();
       } else {
@@ -110,7 +118,7 @@ public final class EventSourcePoller {
   }
 
   /** A function error fails the whole batch, as Lambda treats it; null stands for that. */
-  private Map<String, Object> invokeQuietly(Map<String, Object> event) {
+  private static Map<String, Object> invokeQuietly(Worker worker, Map<String, Object> event) {
     try {
       return worker.invoke(event);
     } catch (RuntimeException e) {
