@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.neons3backup.catalog.KeyTime;
+import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.fleet.WorkItem;
 import dev.neons3backup.lambda.EmbeddedMetrics;
@@ -12,14 +13,18 @@ import dev.neons3backup.testing.ElasticMqServer;
 import dev.neons3backup.testing.ElasticMqServer.Queues;
 import dev.neons3backup.testing.EventSourcePoller;
 import dev.neons3backup.testing.EventSourcePoller.Stats;
+import dev.neons3backup.testing.NeonApiEmulator;
+import dev.neons3backup.testing.NeonApiEmulator.KeyKind;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,16 +42,17 @@ class FleetQueueIT {
   private final Harness h = new Harness();
 
   private WorkerHandler worker() {
+    return worker(h.env);
+  }
+
+  private WorkerHandler worker(Map<String, String> env) {
     EmbeddedMetrics metrics =
         new EmbeddedMetrics(
             "NeonS3Backup",
             new PrintStream(h.metricsOut, true, StandardCharsets.UTF_8),
             Clock.systemUTC());
     return new WorkerHandler(
-        h.service(),
-        () -> SecretTargets.load(Harness.SECRETS.client(), h.secretId),
-        metrics,
-        h.env);
+        h.service(), () -> SecretTargets.load(Harness.SECRETS.client(), h.secretId), metrics, env);
   }
 
   private static Queues queues(int visibilitySeconds, int maxReceiveCount) {
@@ -161,5 +167,40 @@ class FleetQueueIT {
     assertThat(response)
         .isEqualTo(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "m-bad"))));
     assertThat(h.keys()).containsExactlyElementsOf(objects("batch"));
+  }
+
+  @Test
+  void aNeonItemIsBackedUpThroughTheConnectionTheApiGivesAndRecordsItsOrigin() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String db = "fq_neon_" + suffix;
+    String role = "fq_role_" + suffix;
+    String project = "fq-proj-" + suffix;
+    try (NeonApiEmulator neon = NeonApiEmulator.on(Harness.PG)) {
+      neon.org("org-f", "Fleet");
+      neon.key("fq-key", KeyKind.ORGANIZATION, Set.of("org-f"), null);
+      neon.role(role, "FqRolePw13579abc");
+      neon.project("org-f", project, "fleet", 15)
+          .branch("br-fq-main", "main", true, 1024)
+          .database(db, role);
+      neon.createInCluster(Harness.PG);
+      h.secret("{\"neon\": {\"api_key\": \"fq-key\"}}");
+      Map<String, String> env = new HashMap<>(h.env);
+      env.put("NEON_API_URL", neon.url());
+      String name = project + ".br-fq-main." + db;
+      String body =
+          new WorkItem(RUN, name, new WorkItem.Neon(project, "br-fq-main", db, role), false)
+              .toJson();
+      Map<String, Object> event =
+          Map.of("Records", List.of(Map.of("messageId", "m-neon", "body", body)));
+
+      Map<String, Object> response = worker(env).handleRequest(event, null);
+
+      assertThat(response).isEqualTo(Map.of("batchItemFailures", List.of()));
+      assertThat(h.keys()).containsExactlyElementsOf(objects(name));
+      Manifest manifest = Manifest.fromJson(h.get(objects(name).get(1)));
+      assertThat(manifest.neon().projectId()).isEqualTo(project);
+      assertThat(manifest.neon().database()).isEqualTo(db);
+      assertThat(h.metrics()).doesNotContain("FqRolePw13579abc");
+    }
   }
 }
