@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The handler the image's CMD names is the class in this build, with the signature the Lambda Java
@@ -20,15 +22,20 @@ import org.junit.jupiter.api.Test;
 class HandlerContractTest {
   private static final Path DEPLOY_TESTS = Path.of("src/test/java/dev/neons3backup/deploy");
 
+  /** The fleet worker's handler: the same image, chosen by the function's image command. */
+  private static final String WORKER_HANDLER =
+      "dev.neons3backup.lambda.WorkerHandler::handleRequest";
+
   @Test
   void dockerfileCmdNamesTheBackupHandler() {
     String cmd = Dockerfile.parse(Project.read("Dockerfile")).last("CMD");
     assertThat(cmd).isEqualTo("[\"" + Project.HANDLER + "\"]");
   }
 
-  @Test
-  void handlerClassHasTheSignatureTheLambdaRuntimeCalls() throws Exception {
-    String[] handler = Project.HANDLER.split("::");
+  @ParameterizedTest
+  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER})
+  void handlerClassHasTheSignatureTheLambdaRuntimeCalls(String handlerString) throws Exception {
+    String[] handler = handlerString.split("::");
     Class<?> type = Class.forName(handler[0]);
     assertThat(Modifier.isPublic(type.getModifiers())).as("public class").isTrue();
     assertThat(Modifier.isAbstract(type.getModifiers())).as("concrete class").isFalse();
@@ -39,20 +46,21 @@ class HandlerContractTest {
     assertThat(Map.class.isAssignableFrom(method.getReturnType())).as("returns a Map").isTrue();
   }
 
-  @Test
-  void theFunctionTestsInvokeThisHandlerString() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER})
+  void theFunctionTestsInvokeThisHandlerString(String handlerString) throws IOException {
     Path tests = Project.ROOT.resolve("src/test");
     try (Stream<Path> files = Files.walk(tests)) {
       List<Path> invoking =
           files
               .filter(Files::isRegularFile)
               .filter(p -> !p.startsWith(Project.ROOT.resolve(DEPLOY_TESTS)))
-              .filter(p -> contains(p, Project.HANDLER))
+              .filter(p -> contains(p, handlerString))
               .toList();
       assertThat(invoking)
           .as(
               "a test outside the deploy package invokes the handler by its string "
-                  + Project.HANDLER
+                  + handlerString
                   + ", as the Lambda runtime will")
           .isNotEmpty();
     }
