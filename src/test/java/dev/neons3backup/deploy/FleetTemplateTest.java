@@ -316,13 +316,137 @@ class FleetTemplateTest {
         .isEqualTo(getAtt("WorkerFunction", "Arn"));
   }
 
+  // ------------------------------------------------------------------ Fargate
+
+  @Test
+  void fargateNeedsFanOutSubnetsAndTheImage() {
+    assertThat(Project.<Object>at(template, "Parameters", "FargateSubnets", "Type"))
+        .isEqualTo("CommaDelimitedList");
+    assertThat(Project.<Object>at(template, "Parameters", "FargateSubnets", "Default"))
+        .isEqualTo("");
+    assertThat(Project.<Object>at(template, "Conditions", "HasFargate"))
+        .isEqualTo(
+            Map.of(
+                "Fn::And",
+                List.of(
+                    Map.of("Condition", "FanOutOn"),
+                    Map.of(
+                        "Fn::Not",
+                        List.of(
+                            Map.of(
+                                "Fn::Equals",
+                                List.of(
+                                    Map.of("Fn::Join", List.of("", ref("FargateSubnets"))), "")))),
+                    Map.of(
+                        "Fn::Not",
+                        List.of(Map.of("Fn::Equals", List.of(ref("FargateImageUri"), "")))))));
+    String pattern = at(template, "Parameters", "FargateImageUri", "AllowedPattern");
+    assertThat("").matches(pattern);
+    assertThat(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/neon-db-backup1a2b/backupfn3c4drepo:java21")
+        .matches(pattern);
+    assertThat("neon-s3-backup:latest").doesNotMatch(pattern);
+  }
+
+  @Test
+  void fargateAddsItsResourcesOnlyWithSubnetsInFleetMode() {
+    Map<String, Object> withFargate = StackShape.of(Project.template(), true, true);
+    Set<String> added =
+        new TreeSet<>(Project.<Map<String, Object>>at(withFargate, "Resources").keySet());
+    added.removeAll(Project.<Map<String, Object>>at(fleet, "Resources").keySet());
+    assertThat(added)
+        .containsExactlyInAnyOrder(
+            "FargateCluster",
+            "FargateLogGroup",
+            "FargateExecutionRole",
+            "FargateTaskRole",
+            "FargateTaskDefinition");
+    for (String id : added) {
+      assertThat(Project.resource(template, id)).as(id).containsEntry("Condition", "HasFargate");
+    }
+    assertThat(StackShape.of(Project.template(), false, true).get("Resources"))
+        .isEqualTo(single.get("Resources"));
+  }
+
+  @Test
+  void fargateTaskRunsTheImagesCliOnArm64WithItsOwnRoles() {
+    Map<String, Object> task =
+        properties(StackShape.of(template, true, true), "FargateTaskDefinition");
+    assertThat(task)
+        .containsEntry("RequiresCompatibilities", List.of("FARGATE"))
+        .containsEntry("NetworkMode", "awsvpc")
+        .containsEntry(
+            "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"))
+        .containsEntry("ExecutionRoleArn", getAtt("FargateExecutionRole", "Arn"))
+        .containsEntry("TaskRoleArn", getAtt("FargateTaskRole", "Arn"));
+    Map<String, Object> container =
+        Project.<List<Map<String, Object>>>at(task, "ContainerDefinitions").get(0);
+    assertThat(container).containsEntry("Image", ref("FargateImageUri"));
+    // The jar where the Dockerfile puts it; LAMBDA_TASK_ROOT is /var/task in the Lambda base image.
+    String copy = Dockerfile.parse(Project.read("Dockerfile")).last("COPY");
+    String jar = copy.substring(copy.lastIndexOf(' ') + 1);
+    assertThat(jar).isEqualTo("${LAMBDA_TASK_ROOT}/lib/neon-s3-backup.jar");
+    assertThat(container.get("EntryPoint"))
+        .isEqualTo(List.of("java", "-jar", jar.replace("${LAMBDA_TASK_ROOT}", "/var/task")));
+    assertThat(Project.<List<Object>>at(container, "Command").get(0)).isEqualTo("backup");
+  }
+
+  @Test
+  void dispatcherStartsOnlyThisTaskAndPassesOnlyItsRolesWhenFargateIsOn() {
+    Map<String, Object> withFargate = StackShape.of(Project.template(), true, true);
+    List<Map<String, Object>> statements = statements(withFargate, "DispatcherRole");
+    Map<String, Object> runTask = granting(statements, "ecs:RunTask");
+    assertThat(runTask.get("Resource")).isEqualTo(ref("FargateTaskDefinition"));
+    assertThat(runTask.get("Condition"))
+        .isEqualTo(Map.of("ArnEquals", Map.of("ecs:cluster", getAtt("FargateCluster", "Arn"))));
+    Map<String, Object> passRole = granting(statements, "iam:PassRole");
+    assertThat(passRole.get("Resource"))
+        .isEqualTo(
+            List.of(getAtt("FargateExecutionRole", "Arn"), getAtt("FargateTaskRole", "Arn")));
+    assertThat(passRole.get("Condition"))
+        .isEqualTo(
+            Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")));
+    assertThat(
+            Project.<Map<String, Object>>at(
+                properties(withFargate, "BackupFunction"), "Environment", "Variables"))
+        .containsEntry("FARGATE_CLUSTER", ref("FargateCluster"))
+        .containsEntry("FARGATE_TASK_DEFINITION", ref("FargateTaskDefinition"))
+        .containsEntry("FARGATE_SUBNETS", Map.of("Fn::Join", List.of(",", ref("FargateSubnets"))));
+    assertThat(allowedActions("DispatcherRole")).doesNotContain("ecs:RunTask", "iam:PassRole");
+  }
+
+  @Test
+  void fargateRolesGrantNoWildcardActionAndOnlyTheEcrLoginTakesAnyResource() {
+    Map<String, Object> withFargate = StackShape.of(Project.template(), true, true);
+    for (String role : List.of("FargateExecutionRole", "FargateTaskRole")) {
+      for (Map<String, Object> statement : statements(withFargate, role)) {
+        assertThat(statement).as(role).containsEntry("Effect", "Allow");
+        assertThat(actions(statement)).noneSatisfy(a -> assertThat(a).contains("*"));
+        if ("*".equals(statement.get("Resource"))) {
+          // ECR's GetAuthorizationToken supports no resource-level permission.
+          assertThat(actions(statement)).containsExactly("ecr:GetAuthorizationToken");
+        }
+      }
+    }
+    assertThat(
+            statements(withFargate, "FargateTaskRole").stream()
+                .flatMap(statement -> actions(statement).stream())
+                .toList())
+        .noneSatisfy(action -> assertThat(action).startsWith("sqs:"))
+        .noneSatisfy(action -> assertThat(action).containsIgnoringCase("delete"));
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** Every statement of the role, both branches of any Fn::If (AWS::NoValue dropped). */
-  @SuppressWarnings("unchecked")
   private List<Map<String, Object>> statements(String role) {
+    return statements(fleet, role);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> statements(Map<String, Object> shape, String role) {
     List<Map<String, Object>> statements = new ArrayList<>();
-    for (Object policy : (List<?>) at(properties(fleet, role), "Policies")) {
+    for (Object policy : (List<?>) at(properties(shape, role), "Policies")) {
       for (Object statement : (List<?>) at(policy, "PolicyDocument", "Statement")) {
         if (statement instanceof Map<?, ?> map && map.containsKey("Fn::If")) {
           for (Object branch : ((List<?>) map.get("Fn::If")).subList(1, 3)) {
@@ -345,10 +469,14 @@ class FleetTemplateTest {
   }
 
   private Map<String, Object> statementGranting(String role, String action) {
-    return statements(role).stream()
+    return granting(statements(role), action);
+  }
+
+  private static Map<String, Object> granting(List<Map<String, Object>> statements, String action) {
+    return statements.stream()
         .filter(statement -> actions(statement).contains(action))
         .findFirst()
-        .orElseThrow(() -> new AssertionError(role + " grants no " + action));
+        .orElseThrow(() -> new AssertionError("no statement grants " + action));
   }
 
   private static List<String> actions(Map<String, Object> statement) {

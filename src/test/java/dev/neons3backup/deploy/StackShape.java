@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The template as CloudFormation would see it for one value of the FanOut parameter: resources and
- * outputs whose condition is false are gone, and every {@code Fn::If} on a decided condition is
- * replaced by its branch ({@code AWS::NoValue} removing the key or element). Conditions that do not
- * depend on FanOut (UseKms, ObjectLockOn, HasAlarmEmail) are left as they are.
+ * The template as CloudFormation would see it for one value of FanOut (and of the Fargate inputs):
+ * resources and outputs whose condition is false are gone, and every {@code Fn::If} on a decided
+ * condition is replaced by its branch ({@code AWS::NoValue} removing the key or element).
+ * Conditions that do not depend on them (UseKms, ObjectLockOn, HasAlarmEmail) are left as they are.
  */
 final class StackShape {
   private static final Object REMOVED = new Object();
@@ -19,8 +19,15 @@ final class StackShape {
     this.decided = decided;
   }
 
+  /** FanOut as given, without Fargate (no subnets). */
   static Map<String, Object> of(Map<String, Object> template, boolean fanOut) {
-    return new StackShape(Map.of("FanOutOn", fanOut)).resolveTemplate(template);
+    return of(template, fanOut, false);
+  }
+
+  /** {@code fargate}: subnets and image given, which takes effect only with FanOut. */
+  static Map<String, Object> of(Map<String, Object> template, boolean fanOut, boolean fargate) {
+    Map<String, Boolean> decided = Map.of("FanOutOn", fanOut, "HasFargate", fanOut && fargate);
+    return new StackShape(decided).resolveTemplate(template);
   }
 
   @SuppressWarnings("unchecked")

@@ -39,6 +39,9 @@ class TemplateSpecIT {
           .as("template.yaml with FanOut=" + fanOut)
           .isEmpty();
     }
+    assertThat(TemplateValidator.validate(spec, StackShape.of(Project.template(), true, true)))
+        .as("template.yaml with FanOut=true and Fargate subnets")
+        .isEmpty();
   }
 
   @Test
