@@ -15,10 +15,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** What template.yaml promises: the properties issue 3 lists, one behaviour per test. */
+/**
+ * What template.yaml promises: the properties issue 3 lists, one behaviour per test. They hold for
+ * the single-function shape (FanOut=false, the default), which is the stack as it was before fleet
+ * mode; {@link FleetTemplateTest} covers FanOut=true.
+ */
 class TemplatePropertiesTest {
   private static final String BUCKET_ARN_OBJECTS = "${BackupBucket.Arn}/*";
-  private final Map<String, Object> template = Project.template();
+  private final Map<String, Object> template = StackShape.of(Project.template(), false);
 
   // ------------------------------------------------------------------ parameters and outputs
 

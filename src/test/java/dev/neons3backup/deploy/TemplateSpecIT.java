@@ -33,6 +33,18 @@ class TemplateSpecIT {
   }
 
   @Test
+  void bothShapesMatchThePublishedResourceSpecification() {
+    for (boolean fanOut : new boolean[] {false, true}) {
+      assertThat(TemplateValidator.validate(spec, StackShape.of(Project.template(), fanOut)))
+          .as("template.yaml with FanOut=" + fanOut)
+          .isEmpty();
+    }
+    assertThat(TemplateValidator.validate(spec, StackShape.of(Project.template(), true, true)))
+        .as("template.yaml with FanOut=true and Fargate subnets")
+        .isEmpty();
+  }
+
+  @Test
   void specificationCoversEveryResourceTypeTheTemplateUses() {
     Map<String, Object> resources = at(Project.template(), "Resources");
     resources.values().stream()
