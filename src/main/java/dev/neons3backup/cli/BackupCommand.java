@@ -145,16 +145,21 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
     TargetList targets = neon ? withNeon(neonSource(settings)) : targets(settings);
+    // Counted down once the context is closed: a signalled run's hook lets the JVM halt only after
+    // the store finished (or gave up on, after a bound) the aborts of its uploads.
+    CountDownLatch finished = new CountDownLatch(1);
     try (CliContext ctx = CliContext.create(main, settings, spec)) {
-      return run(ctx, keyTime, targets);
+      return run(ctx, keyTime, targets, finished);
+    } finally {
+      finished.countDown();
     }
   }
 
-  private Integer run(CliContext ctx, Instant keyTime, TargetList targets) {
+  private Integer run(
+      CliContext ctx, Instant keyTime, TargetList targets, CountDownLatch finished) {
     TargetResolver resolver =
         new TargetResolver(main.invocation.env(), Clock.systemUTC(), () -> storedNames(ctx));
     BackupReport report;
-    CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -168,7 +173,6 @@ final class BackupCommand implements Callable<Integer> {
         print(ctx.out, report, resolved);
       }
     } finally {
-      finished.countDown();
       removeHook(hook);
     }
     return exitCode(report);

@@ -60,6 +60,14 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private final Deque<byte[]> spare = new ArrayDeque<>();
 
   private String uploadId;
+
+  /**
+   * The CreateMultipartUpload request, run on a pool thread: a caller interrupted while it is in
+   * flight (a signal stopping the run) cannot lose the upload's id, so {@link #abort()} can always
+   * abort an upload that S3 created.
+   */
+  private CompletableFuture<String> created;
+
   private byte[] buffer;
   private int filled;
   private long size;
@@ -124,19 +132,7 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private void sendPart(boolean last) throws IOException {
     throwIfFailed();
     if (uploadId == null) {
-      try {
-        uploadId =
-            s3.createMultipartUpload(
-                    r ->
-                        r.bucket(bucket)
-                            .key(key)
-                            .contentType(contentType)
-                            .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                            .checksumType(ChecksumType.FULL_OBJECT))
-                .uploadId();
-      } catch (RuntimeException e) {
-        throw new IOException(S3Errors.describe(e), e);
-      }
+      uploadId = awaitCreated();
     }
     int partNumber = parts.size() + 1;
     if (partNumber > PartSizer.MAX_PARTS) {
@@ -228,13 +224,13 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
     closed = true;
     buffer = null;
     spare.clear();
-    if (uploadId == null) {
+    if (created == null) {
       return;
     }
-    String id = uploadId;
+    CompletableFuture<String> upload = created;
     List<CompletableFuture<CompletedPart>> pending = List.copyOf(parts);
     CompletableFuture<Void> aborting =
-        CompletableFuture.runAsync(() -> abortAfterParts(id, pending), aborts);
+        CompletableFuture.runAsync(() -> abortAfterParts(upload, pending), aborts);
     // The caller may have been interrupted to stop it; the abort is still worth waiting for.
     boolean interrupted = Thread.interrupted();
     try {
@@ -260,7 +256,16 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
    * Parts still uploading could land after the abort and keep the upload alive: wait for them
    * (bounded), abort, and abort again once the late ones end.
    */
-  private void abortAfterParts(String id, List<CompletableFuture<CompletedPart>> pending) {
+  private void abortAfterParts(
+      CompletableFuture<String> upload, List<CompletableFuture<CompletedPart>> pending) {
+    String id;
+    try {
+      id = upload.get(ABORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+      // S3 never answered the create: if it made an upload, the lifecycle rule removes it.
+      LOG.warn("the multipart upload of {} was not started or its start did not return", key);
+      return;
+    }
     CompletableFuture<Void> all =
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     try {
@@ -291,6 +296,34 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
           key,
           e.getMessage());
     }
+  }
+
+  private String awaitCreated() throws IOException {
+    if (created == null) {
+      created = CompletableFuture.supplyAsync(this::createUpload, aborts);
+    }
+    try {
+      return created.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the upload of " + key, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IOException(
+          cause instanceof RuntimeException r ? S3Errors.describe(r) : String.valueOf(cause),
+          cause);
+    }
+  }
+
+  private String createUpload() {
+    return s3.createMultipartUpload(
+            r ->
+                r.bucket(bucket)
+                    .key(key)
+                    .contentType(contentType)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                    .checksumType(ChecksumType.FULL_OBJECT))
+        .uploadId();
   }
 
   private CompletedPart await(CompletableFuture<CompletedPart> part) throws IOException {

@@ -68,8 +68,13 @@ class CliSignalIT {
       int exit = signalAndWait(cli, signal, log);
 
       assertThat(exit).as(Files.readString(log)).isNotZero();
-      assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
-      assertThat(client.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+      String printed = Files.readString(log);
+      assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads())
+          .as("open uploads; the CLI printed:%n%s", printed)
+          .isEmpty();
+      assertThat(client.listObjectsV2(r -> r.bucket(bucket)).contents())
+          .as("objects; the CLI printed:%n%s", printed)
+          .isEmpty();
     }
   }
 
@@ -83,7 +88,9 @@ class CliSignalIT {
     int exit = signalAndWait(cli, signal, log);
 
     assertThat(exit).as(Files.readString(log)).isNotZero();
-    assertThat(files(store)).as("files left in the store").isEmpty();
+    assertThat(files(store))
+        .as("files left in the store; the CLI printed:%n%s", Files.readString(log))
+        .isEmpty();
   }
 
   @Test
@@ -102,7 +109,12 @@ class CliSignalIT {
         .doesNotContain("Exception");
   }
 
-  /** pg_dump's output stops after 30 MB, with pg_dump's pipeline still running. */
+  /**
+   * pg_dump's output stops after 30 MB, with pg_dump's pipeline still running. The group {@code
+   * exec}s its sleep: a shell that forked a new process after its children were killed (while being
+   * killed itself) would leave an orphan holding pg_dump's output open, which a real pg_dump never
+   * does.
+   */
   private static Map<String, String> pausingPgDump() throws IOException {
     Path dir = Files.createTempDirectory("pgbin");
     Path real = Path.of("/usr/lib/postgresql/15/bin");
@@ -114,7 +126,7 @@ class CliSignalIT {
             + real.resolve("pg_dump")
             + " \"$@\";; esac\n"
             + real.resolve("pg_dump")
-            + " \"$@\" | { head -c 30000000; sleep 600; }\n");
+            + " \"$@\" | { head -c 30000000; exec sleep 600; }\n");
     script.toFile().setExecutable(true);
     Files.createSymbolicLink(dir.resolve("psql"), real.resolve("psql"));
     return Map.of("PG_BIN_DIRS", dir.toString());

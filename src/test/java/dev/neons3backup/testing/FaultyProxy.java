@@ -27,6 +27,7 @@ public final class FaultyProxy implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicLong();
   private volatile long limit = Long.MAX_VALUE;
   private volatile long holdLimit = Long.MAX_VALUE;
+  private volatile boolean released;
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger toDrop = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
@@ -63,6 +64,12 @@ public final class FaultyProxy implements AutoCloseable {
    */
   public void holdResponsesOnConnectionsCarrying(long bytes) {
     holdLimit = bytes;
+  }
+
+  /** Forwards the answers held back so far, and holds no more: the stalled S3 recovers. */
+  public void releaseHeldResponses() {
+    holdLimit = Long.MAX_VALUE;
+    released = true;
   }
 
   /** How many answers are being held back. */
@@ -139,8 +146,9 @@ public final class FaultyProxy implements AutoCloseable {
                     carried.addAndGet(n);
                   } else if (carried.get() > holdLimit) {
                     held.incrementAndGet();
-                    holdUntilClosed();
-                    return;
+                    if (!holdUntilReleased()) {
+                      return;
+                    }
                   }
                   out.write(buf, 0, n);
                 }
@@ -156,15 +164,20 @@ public final class FaultyProxy implements AutoCloseable {
     t.start();
   }
 
-  private void holdUntilClosed() {
+  /** True once {@link #releaseHeldResponses()} was called; false when the proxy closed first. */
+  private boolean holdUntilReleased() {
     while (!server.isClosed()) {
+      if (released) {
+        return true;
+      }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return false;
   }
 
   private void reset(Socket s) {
