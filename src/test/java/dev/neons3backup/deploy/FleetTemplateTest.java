@@ -409,7 +409,7 @@ class FleetTemplateTest {
     assertThat(
             Project.<Map<String, Object>>at(
                 properties(withFargate, "BackupFunction"), "Environment", "Variables"))
-        .containsEntry("FARGATE_CLUSTER", ref("FargateCluster"))
+        .containsEntry("FARGATE_CLUSTER", getAtt("FargateCluster", "Arn"))
         .containsEntry("FARGATE_TASK_DEFINITION", ref("FargateTaskDefinition"))
         .containsEntry("FARGATE_SUBNETS", Map.of("Fn::Join", List.of(",", ref("FargateSubnets"))))
         .containsEntry("FARGATE_ASSIGN_PUBLIC_IP", ref("FargateAssignPublicIp"));

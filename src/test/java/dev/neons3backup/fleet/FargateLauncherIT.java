@@ -23,7 +23,7 @@ class FargateLauncherIT {
   /** The dispatcher's environment, with secrets the request must never carry. */
   private static final Map<String, String> ENV =
       Map.of(
-          "FARGATE_CLUSTER", "neon-backup",
+          "FARGATE_CLUSTER", "arn:aws:ecs:us-east-1:123456789012:cluster/neon-backup",
           "FARGATE_TASK_DEFINITION",
               "arn:aws:ecs:us-east-1:123456789012:task-definition/neon-backup-task:3",
           "FARGATE_SUBNETS", "subnet-0aa11, subnet-0bb22",
@@ -57,7 +57,7 @@ class FargateLauncherIT {
     Recorded request = ecs.requests().get(0);
     assertThat(request.target()).isEqualTo(EcsEmulator.TARGET_PREFIX + "RunTask");
     JsonNode body = request.json();
-    assertThat(body.path("cluster").asText()).isEqualTo("neon-backup");
+    assertThat(body.path("cluster").asText()).isEqualTo(ENV.get("FARGATE_CLUSTER"));
     assertThat(body.path("taskDefinition").asText()).isEqualTo(ENV.get("FARGATE_TASK_DEFINITION"));
     assertThat(body.path("launchType").asText()).isEqualTo("FARGATE");
     assertThat(body.path("count").asInt()).isEqualTo(1);
