@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -159,12 +160,20 @@ final class BackupCommand implements Callable<Integer> {
       CliContext ctx, Instant keyTime, TargetList targets, CountDownLatch finished) {
     TargetResolver resolver =
         new TargetResolver(main.invocation.env(), Clock.systemUTC(), () -> storedNames(ctx));
+    return run(ctx, keyTime, () -> resolver.resolve(targets, keyTime));
+  }
+
+  /**
+   * Backs up what {@code resolve} gives, prints it and returns the exit code; a signal stops it
+   * cleanly. Also the {@code work} command's run, so both behave the same.
+   */
+  static int run(CliContext ctx, Instant keyTime, Supplier<ResolvedTargets> resolve) {
     BackupReport report;
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       // Closing deletes this run's snapshot branches, whatever happened to the dumps.
-      try (ResolvedTargets resolved = resolver.resolve(targets, keyTime)) {
+      try (ResolvedTargets resolved = resolve.get()) {
         try (Progress progress = ctx.out.progress("backing up", 0)) {
           report = ctx.service.backup(resolved.targets(), keyTime, Deadline.NONE, progress);
         }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       PruneCommand.class,
       DiscoverCommand.class,
+      WorkCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

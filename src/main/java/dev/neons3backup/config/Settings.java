@@ -172,7 +172,7 @@ public record Settings(
     return dirs;
   }
 
-  private static Optional<URI> endpoint(Map<String, String> env, String key) {
+  static Optional<URI> endpoint(Map<String, String> env, String key) {
     Optional<String> value = get(env, key).or(() -> get(env, "AWS_ENDPOINT_URL"));
     return value.map(
         v -> {

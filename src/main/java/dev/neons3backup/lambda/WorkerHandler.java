@@ -6,18 +6,14 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.Deadline;
-import dev.neons3backup.catalog.NeonOrigin;
 import dev.neons3backup.config.DatabaseTarget;
-import dev.neons3backup.config.NeonSettings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.fleet.WorkItem;
-import dev.neons3backup.neon.NeonApi;
-import dev.neons3backup.neon.NeonConfig;
+import dev.neons3backup.fleet.WorkItemTargets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
@@ -40,13 +36,13 @@ public final class WorkerHandler
   private static final Logger LOG = LogManager.getLogger(WorkerHandler.class);
 
   private final Supplier<Wiring> wiring;
-  private final Function<NeonSettings, NeonApi> neonApis;
+  private final WorkItemTargets itemTargets;
   private Wiring built;
 
   /** Used by the Lambda runtime: everything from the environment, built on first use and kept. */
   public WorkerHandler() {
     this.wiring = Wiring::fromEnvironment;
-    this.neonApis = WorkerHandler::neonApi;
+    this.itemTargets = WorkItemTargets.fromEnvironment(System.getenv());
     BackupHandler.logJvmSettingsOnce();
   }
 
@@ -58,11 +54,7 @@ public final class WorkerHandler
       Map<String, String> env) {
     Wiring w = new Wiring(service, targets::load, metrics, Clock.systemUTC());
     this.wiring = () -> w;
-    this.neonApis = s -> new NeonApi(NeonConfig.withKey(env, s.apiKey(), s.orgId()));
-  }
-
-  private static NeonApi neonApi(NeonSettings settings) {
-    return new NeonApi(NeonConfig.withKey(System.getenv(), settings.apiKey(), settings.orgId()));
+    this.itemTargets = WorkItemTargets.fromEnvironment(env);
   }
 
   @Override
@@ -110,7 +102,7 @@ public final class WorkerHandler
   private boolean backup(WorkItem item, Deadline deadline) {
     Wiring w = wiring();
     try (var ctx = CloseableThreadContext.put("database", item.name())) {
-      DatabaseTarget target = target(item, w.targets().get());
+      DatabaseTarget target = itemTargets.target(item, w.targets().get());
       BackupReport report =
           w.service().backup(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
       w.metrics().emit(report);
@@ -119,52 +111,6 @@ public final class WorkerHandler
       }
       return report.ok();
     }
-  }
-
-  private DatabaseTarget target(WorkItem item, TargetList list) {
-    if (item.snapshot()) {
-      throw BackupException.config(
-          "database "
-              + item.name()
-              + ": snapshot work items are not handled by the worker yet; run with snapshot off.");
-    }
-    if (item.source() instanceof WorkItem.Listed listed) {
-      return listed(item.name(), listed.entry(), list);
-    }
-    WorkItem.Neon neon = (WorkItem.Neon) item.source();
-    NeonSettings settings =
-        list.neon()
-            .orElseThrow(
-                () ->
-                    BackupException.config(
-                        "database "
-                            + item.name()
-                            + ": the secret has no neon object; add one with the API key."));
-    String uri =
-        neonApis
-            .apply(settings)
-            .connectionUri(neon.projectId(), neon.branchId(), neon.database(), neon.role());
-    return DatabaseTarget.of(item.name(), uri)
-        .withOrigin(NeonOrigin.of(neon.projectId(), neon.branchId(), neon.database()));
-  }
-
-  private static DatabaseTarget listed(String name, String entry, TargetList list) {
-    for (DatabaseTarget t : list.targets()) {
-      if (t.name().equals(entry)) {
-        return new DatabaseTarget(name, t.url(), t.origin());
-      }
-    }
-    for (TargetList.Rejected r : list.rejected()) {
-      if (entry.equals(r.name())) {
-        throw BackupException.config(r.reason());
-      }
-    }
-    throw BackupException.config(
-        "database "
-            + name
-            + ": entry '"
-            + entry
-            + "' is not in the secret's databases list any more; the plan is out of date.");
   }
 
   private synchronized Wiring wiring() {

@@ -1,12 +1,15 @@
 package dev.neons3backup.store;
 
 import dev.neons3backup.config.Settings;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -49,6 +52,20 @@ public final class S3Clients {
             .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
     builder.region(region(settings));
     settings.secretsEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /**
+   * ECS, for the fleet's Fargate tasks; {@code endpoint} from {@code AWS_ENDPOINT_URL_ECS} (local
+   * stand-ins). RunTask is small: the secrets client's bounds.
+   */
+  public static EcsClient ecs(Settings settings, Optional<URI> endpoint) {
+    var builder =
+        EcsClient.builder()
+            .httpClientBuilder(http())
+            .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
+    builder.region(region(settings));
+    endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

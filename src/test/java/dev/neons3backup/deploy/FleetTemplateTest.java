@@ -409,9 +409,14 @@ class FleetTemplateTest {
     assertThat(
             Project.<Map<String, Object>>at(
                 properties(withFargate, "BackupFunction"), "Environment", "Variables"))
-        .containsEntry("FARGATE_CLUSTER", ref("FargateCluster"))
+        .containsEntry("FARGATE_CLUSTER", getAtt("FargateCluster", "Arn"))
         .containsEntry("FARGATE_TASK_DEFINITION", ref("FargateTaskDefinition"))
-        .containsEntry("FARGATE_SUBNETS", Map.of("Fn::Join", List.of(",", ref("FargateSubnets"))));
+        .containsEntry("FARGATE_SUBNETS", Map.of("Fn::Join", List.of(",", ref("FargateSubnets"))))
+        .containsEntry("FARGATE_ASSIGN_PUBLIC_IP", ref("FargateAssignPublicIp"));
+    assertThat(Project.<Object>at(template, "Parameters", "FargateAssignPublicIp", "Default"))
+        .isEqualTo("DISABLED");
+    assertThat(Project.<Object>at(template, "Parameters", "FargateAssignPublicIp", "AllowedValues"))
+        .isEqualTo(List.of("DISABLED", "ENABLED"));
     assertThat(allowedActions("DispatcherRole")).doesNotContain("ecs:RunTask", "iam:PassRole");
   }
 
