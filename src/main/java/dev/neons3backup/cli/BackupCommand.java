@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
@@ -146,28 +147,40 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
     TargetList targets = neon ? withNeon(neonSource(settings)) : targets(settings);
+    return backUp(
+        main,
+        settings,
+        spec,
+        keyTime,
+        ctx -> {
+          TargetResolver resolver =
+              new TargetResolver(main.invocation.env(), Clock.systemUTC(), () -> storedNames(ctx));
+          return resolver.resolve(targets, keyTime);
+        });
+  }
+
+  /**
+   * Backs up what {@code resolve} gives in a new context, prints it and returns the exit code; a
+   * signal stops it cleanly. Also the {@code work} command's run, so both behave the same.
+   */
+  static int backUp(
+      Main main,
+      Settings settings,
+      CommandSpec spec,
+      Instant keyTime,
+      Function<CliContext, ResolvedTargets> resolve) {
     // Counted down once the context is closed: a signalled run's hook lets the JVM halt only after
     // the store finished (or gave up on, after a bound) the aborts of its uploads.
     CountDownLatch finished = new CountDownLatch(1);
     try (CliContext ctx = CliContext.create(main, settings, spec)) {
-      return run(ctx, keyTime, targets, finished);
+      return run(ctx, keyTime, () -> resolve.apply(ctx), finished);
     } finally {
       finished.countDown();
     }
   }
 
-  private Integer run(
-      CliContext ctx, Instant keyTime, TargetList targets, CountDownLatch finished) {
-    TargetResolver resolver =
-        new TargetResolver(main.invocation.env(), Clock.systemUTC(), () -> storedNames(ctx));
-    return run(ctx, keyTime, () -> resolver.resolve(targets, keyTime));
-  }
-
-  /**
-   * Backs up what {@code resolve} gives, prints it and returns the exit code; a signal stops it
-   * cleanly. Also the {@code work} command's run, so both behave the same.
-   */
-  static int run(CliContext ctx, Instant keyTime, Supplier<ResolvedTargets> resolve) {
+  private static int run(
+      CliContext ctx, Instant keyTime, Supplier<ResolvedTargets> resolve, CountDownLatch finished) {
     BackupReport report;
     Thread hook = new Thread(() -> stopOnSignal(ctx, finished), "stop-backup");
     Runtime.getRuntime().addShutdownHook(hook);

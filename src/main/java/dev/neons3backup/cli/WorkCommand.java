@@ -55,10 +55,12 @@ final class WorkCommand implements Callable<Integer> {
     WorkItem work = WorkItem.parse(itemJson(env));
     Settings settings = main.settings();
     DatabaseTarget target = WorkItemTargets.fromEnvironment(env).target(work, secret(settings));
-    try (CliContext ctx = CliContext.create(main, settings, spec)) {
-      return BackupCommand.run(
-          ctx, work.run(), () -> ResolvedTargets.listedOnly(TargetList.of(List.of(target))));
-    }
+    return BackupCommand.backUp(
+        main,
+        settings,
+        spec,
+        work.run(),
+        ctx -> ResolvedTargets.listedOnly(TargetList.of(List.of(target))));
   }
 
   private String itemJson(Map<String, String> env) {
