@@ -58,8 +58,50 @@ public final class BackupJob {
     this.clock = clock;
   }
 
+  /**
+   * Backs up {@code target} under {@code keyTime}'s key; once the backup is in place (stored, found
+   * complete, or completed) aborts any other open upload of its object.
+   */
   public BackupResult run(
       DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
+    BackupResult result = attempt(target, keyTime, cancel, progress, true);
+    if (result.ok()) {
+      abortDoomedUploads(target, result.key());
+    }
+    return result;
+  }
+
+  /**
+   * A killed or concurrent run's upload of this object can never complete (the write is conditional
+   * and the object exists), so it is aborted rather than left to the bucket's lifecycle rule. Best
+   * effort: the backup is complete whatever happens here.
+   */
+  private void abortDoomedUploads(DatabaseTarget target, String key) {
+    try {
+      int aborted = store.abortUploads(key);
+      if (aborted > 0) {
+        LOG.info(
+            "database '{}': aborted {} other open upload(s) of {} (a stopped or concurrent run's)",
+            target.name(),
+            aborted,
+            store.describe(key));
+      }
+    } catch (IOException e) {
+      LOG.warn(
+          "database '{}': could not look for other open uploads of {}: {}; the bucket's"
+              + " lifecycle rule removes them",
+          target.name(),
+          store.describe(key),
+          e.getMessage());
+    }
+  }
+
+  private BackupResult attempt(
+      DatabaseTarget target,
+      Instant keyTime,
+      Cancellation cancel,
+      LongConsumer progress,
+      boolean mayRecheck) {
     Instant start = clock.instant();
     BackupKey backupKey = new BackupKey(target.name(), keyTime, compression);
     String key = backupKey.format();
@@ -94,11 +136,28 @@ public final class BackupJob {
                     : "; nothing was stored");
         return BackupResult.stopped(target.name(), cancel.status(), key, why, since(start));
       }
+      if (mayRecheck && !objectStored.get() && storedMeanwhile(key)) {
+        // A concurrent run stored this object while ours was writing (and may have aborted our
+        // upload): the backup exists, so check it as a retry would instead of failing.
+        LOG.info(
+            "database '{}': another run stored {} meanwhile; checking it",
+            target.name(),
+            store.describe(key));
+        return attempt(target, keyTime, cancel, progress, false);
+      }
       ErrorCode code =
           e instanceof BackupException be
               ? be.code()
               : e instanceof IOException ? ErrorCode.STORAGE : ErrorCode.INTERNAL;
       return BackupResult.failed(target.name(), key, reason(target, e), since(start), code);
+    }
+  }
+
+  private boolean storedMeanwhile(String key) {
+    try {
+      return store.exists(key);
+    } catch (IOException e) {
+      return false;
     }
   }
 

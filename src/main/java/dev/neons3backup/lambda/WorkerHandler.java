@@ -10,6 +10,7 @@ import dev.neons3backup.catalog.NeonOrigin;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.NeonSettings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.fleet.SnapshotWork;
 import dev.neons3backup.fleet.WorkItem;
 import dev.neons3backup.neon.NeonApi;
 import dev.neons3backup.neon.NeonConfig;
@@ -110,9 +111,12 @@ public final class WorkerHandler
   private boolean backup(WorkItem item, Deadline deadline) {
     Wiring w = wiring();
     try (var ctx = CloseableThreadContext.put("database", item.name())) {
-      DatabaseTarget target = target(item, w.targets().get());
+      TargetList list = w.targets().get();
       BackupReport report =
-          w.service().backup(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
+          item.snapshot()
+              ? new SnapshotWork(neonApi(item, list), w.clock())
+                  .backup(item, t -> backup(w, t, item, deadline))
+              : backup(w, target(item, list), item, deadline);
       w.metrics().emit(report);
       if (!report.ok()) {
         LOG.error(report.failureMessage());
@@ -121,17 +125,24 @@ public final class WorkerHandler
     }
   }
 
+  private static BackupReport backup(
+      Wiring w, DatabaseTarget target, WorkItem item, Deadline deadline) {
+    return w.service().backup(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
+  }
+
   private DatabaseTarget target(WorkItem item, TargetList list) {
-    if (item.snapshot()) {
-      throw BackupException.config(
-          "database "
-              + item.name()
-              + ": snapshot work items are not handled by the worker yet; run with snapshot off.");
-    }
     if (item.source() instanceof WorkItem.Listed listed) {
       return listed(item.name(), listed.entry(), list);
     }
     WorkItem.Neon neon = (WorkItem.Neon) item.source();
+    String uri =
+        neonApi(item, list)
+            .connectionUri(neon.projectId(), neon.branchId(), neon.database(), neon.role());
+    return DatabaseTarget.of(item.name(), uri)
+        .withOrigin(NeonOrigin.of(neon.projectId(), neon.branchId(), neon.database()));
+  }
+
+  private NeonApi neonApi(WorkItem item, TargetList list) {
     NeonSettings settings =
         list.neon()
             .orElseThrow(
@@ -140,12 +151,7 @@ public final class WorkerHandler
                         "database "
                             + item.name()
                             + ": the secret has no neon object; add one with the API key."));
-    String uri =
-        neonApis
-            .apply(settings)
-            .connectionUri(neon.projectId(), neon.branchId(), neon.database(), neon.role());
-    return DatabaseTarget.of(item.name(), uri)
-        .withOrigin(NeonOrigin.of(neon.projectId(), neon.branchId(), neon.database()));
+    return neonApis.apply(settings);
   }
 
   private static DatabaseTarget listed(String name, String entry, TargetList list) {

@@ -26,6 +26,16 @@ public interface BackupStore extends AutoCloseable {
 
   void delete(String key) throws IOException;
 
+  /**
+   * Aborts every open multipart upload of exactly {@code key}; how many it aborted. Called once the
+   * object is in place: a conditional write can never complete another upload of it (a killed or
+   * concurrent run's), so such an upload only holds storage until the bucket's lifecycle rule. A
+   * store without multipart uploads has none.
+   */
+  default int abortUploads(String key) throws IOException {
+    return 0;
+  }
+
   /** A human-readable location of a key, e.g. {@code s3://bucket/key}. */
   String describe(String key);
 

@@ -8,7 +8,9 @@ import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -111,6 +113,37 @@ public final class S3BackupStore implements BackupStore {
       s3.deleteObject(r -> r.bucket(bucket).key(prefix + key));
     } catch (RuntimeException e) {
       throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  /**
+   * Lists the uploads under the key as a prefix (S3 has no exact-key filter) and aborts those of
+   * the key itself, never one of a longer key that shares its start.
+   */
+  @Override
+  public int abortUploads(String key) throws IOException {
+    String full = prefix + key;
+    int aborted = 0;
+    try {
+      for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(full))) {
+        for (MultipartUpload u : page.uploads()) {
+          if (u.key().equals(full) && abort(full, u.uploadId())) {
+            aborted++;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+    return aborted;
+  }
+
+  private boolean abort(String fullKey, String uploadId) {
+    try {
+      s3.abortMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId));
+      return true;
+    } catch (NoSuchUploadException e) {
+      return false; // aborted or completed meanwhile by its own run: what was wanted
     }
   }
 

@@ -318,6 +318,7 @@ class TemplatePropertiesTest {
             "s3:ListMultipartUploadParts",
             "s3:GetObject",
             "s3:ListBucket",
+            "s3:ListBucketMultipartUploads",
             "secretsmanager:GetSecretValue",
             "logs:CreateLogStream",
             "logs:PutLogEvents",
