@@ -77,7 +77,7 @@ public final class SnapshotWork {
   }
 
   /** The same for every delivery of the item; unique among the run's items (their names are). */
-  static String branchName(WorkItem item) {
+  public static String branchName(WorkItem item) {
     return NeonSnapshots.NAME_PREFIX
         + "w-"
         + STAMP.format(item.run())
