@@ -127,7 +127,8 @@ public final class WorkerHandler
 
   private static BackupReport backup(
       Wiring w, DatabaseTarget target, WorkItem item, Deadline deadline) {
-    return w.service().backup(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
+    return w.service()
+        .backupAsWorker(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
   }
 
   private DatabaseTarget target(WorkItem item, TargetList list) {

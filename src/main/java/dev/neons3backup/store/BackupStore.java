@@ -2,6 +2,7 @@ package dev.neons3backup.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -27,12 +28,12 @@ public interface BackupStore extends AutoCloseable {
   void delete(String key) throws IOException;
 
   /**
-   * Aborts every open multipart upload of exactly {@code key}; how many it aborted. Called once the
-   * object is in place: a conditional write can never complete another upload of it (a killed or
-   * concurrent run's), so such an upload only holds storage until the bucket's lifecycle rule. A
-   * store without multipart uploads has none.
+   * Aborts the open multipart uploads of exactly {@code key} (never one of a longer key that starts
+   * with it) initiated before {@code initiatedBefore}; how many it aborted. Only for a key whose
+   * object is not stored: some S3-compatible servers drop the stored object along with an aborted
+   * upload of its key. A store without multipart uploads has none.
    */
-  default int abortUploads(String key) throws IOException {
+  default int abortUploads(String key, Instant initiatedBefore) throws IOException {
     return 0;
   }
 

@@ -3,6 +3,7 @@ package dev.neons3backup.store;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -62,7 +63,7 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public ObjectSink create(String key, String contentType) {
     return new S3MultipartSink(
-        s3, bucket, prefix + key, contentType, pools, sizer, PARTS_IN_FLIGHT);
+        s3, bucket, prefix + key, contentType, pools, sizer, PARTS_IN_FLIGHT, () -> exists(key));
   }
 
   @Override
@@ -118,16 +119,20 @@ public final class S3BackupStore implements BackupStore {
 
   /**
    * Lists the uploads under the key as a prefix (S3 has no exact-key filter) and aborts those of
-   * the key itself, never one of a longer key that shares its start.
+   * the key itself, never one of a longer key that shares its start, by their {@code Initiated}
+   * time.
    */
   @Override
-  public int abortUploads(String key) throws IOException {
+  public int abortUploads(String key, Instant initiatedBefore) throws IOException {
     String full = prefix + key;
     int aborted = 0;
     try {
       for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(full))) {
         for (MultipartUpload u : page.uploads()) {
-          if (u.key().equals(full) && abort(full, u.uploadId())) {
+          if (u.key().equals(full)
+              && u.initiated() != null
+              && u.initiated().isBefore(initiatedBefore)
+              && abort(full, u.uploadId())) {
             aborted++;
           }
         }
@@ -143,7 +148,7 @@ public final class S3BackupStore implements BackupStore {
       s3.abortMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId));
       return true;
     } catch (NoSuchUploadException e) {
-      return false; // aborted or completed meanwhile by its own run: what was wanted
+      return false; // aborted or completed meanwhile: nothing left to abort
     }
   }
 

@@ -318,7 +318,6 @@ class TemplatePropertiesTest {
             "s3:ListMultipartUploadParts",
             "s3:GetObject",
             "s3:ListBucket",
-            "s3:ListBucketMultipartUploads",
             "secretsmanager:GetSecretValue",
             "logs:CreateLogStream",
             "logs:PutLogEvents",
