@@ -48,6 +48,7 @@ public final class BackupService implements AutoCloseable {
   private final WritePipeline writePipeline;
   private final int concurrency;
   private final Duration deadlineMargin;
+  private final Duration staleUploadAge;
   private final Clock clock;
   private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +66,7 @@ public final class BackupService implements AutoCloseable {
             dumpOptions.compression(), dumpOptions.level(), dumpOptions.threads(), compressors);
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
+    this.staleUploadAge = settings.staleUploadAge();
     this.clock = clock;
   }
 
@@ -92,7 +94,25 @@ public final class BackupService implements AutoCloseable {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job = new BackupJob(store, pg, writePipeline, clock);
+    return run(new BackupJob(store, pg, writePipeline, clock), list, keyTime, deadline, progress);
+  }
+
+  /**
+   * As above, for a fleet worker (the Lambda worker, the {@code work} command): before it starts
+   * the upload of a backup whose object is not stored yet, it also aborts that object's uploads
+   * older than {@code STALE_UPLOAD_SECONDS} (a killed worker's). The CLI's {@code backup} and the
+   * single-function run abort no upload but their own: a long run of the same key elsewhere may
+   * still own an upload that old.
+   */
+  public BackupReport backupAsWorker(
+      TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
+    BackupJob job =
+        new BackupJob(store, pg, writePipeline, clock).abortingUploadsOlderThan(staleUploadAge);
+    return run(job, list, keyTime, deadline, progress);
+  }
+
+  private BackupReport run(
+      BackupJob job, TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
     Cancellation cancel = new Cancellation(deadline, deadlineMargin);
     running.add(cancel);
     try {

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
@@ -49,17 +50,77 @@ public final class BackupJob {
   private final WritePipeline pipeline;
   private final Compression compression;
   private final Clock clock;
+  private final Optional<Duration> staleUploadAge;
 
   public BackupJob(BackupStore store, PgClient pg, WritePipeline pipeline, Clock clock) {
+    this(store, pg, pipeline, clock, Optional.empty());
+  }
+
+  private BackupJob(
+      BackupStore store,
+      PgClient pg,
+      WritePipeline pipeline,
+      Clock clock,
+      Optional<Duration> staleUploadAge) {
     this.store = store;
     this.pg = pg;
     this.pipeline = pipeline;
     this.compression = pipeline.compression();
     this.clock = clock;
+    this.staleUploadAge = staleUploadAge;
   }
 
+  /**
+   * A copy that, before it starts the upload of a backup whose object is not stored yet, aborts the
+   * open uploads of that object initiated more than {@code age} ago: a killed run's, which a
+   * conditional write could never complete and which would otherwise wait for the bucket's
+   * lifecycle rule. Only for runs that know no live run can own an upload that old (the fleet
+   * worker: Lambda stops every invocation within 15 minutes); an abort never touches a stored
+   * object's key, because some S3-compatible servers drop the object along with it.
+   */
+  public BackupJob abortingUploadsOlderThan(Duration age) {
+    return new BackupJob(store, pg, pipeline, clock, Optional.of(age));
+  }
+
+  /** Backs up {@code target} under {@code keyTime}'s key. */
   public BackupResult run(
       DatabaseTarget target, Instant keyTime, Cancellation cancel, LongConsumer progress) {
+    return attempt(target, keyTime, cancel, progress, true);
+  }
+
+  private void abortStaleUploads(DatabaseTarget target, String key) {
+    if (staleUploadAge.isEmpty()) {
+      return;
+    }
+    Duration age = staleUploadAge.get();
+    try {
+      int aborted = store.abortUploads(key, clock.instant().minus(age));
+      if (aborted > 0) {
+        LOG.info(
+            "database '{}': aborted {} open upload(s) of {} started over {} s ago (a stopped"
+                + " run's)",
+            target.name(),
+            aborted,
+            store.describe(key),
+            age.toSeconds());
+      }
+    } catch (IOException e) {
+      // Best effort: the backup goes on; the bucket's lifecycle rule removes the old upload.
+      LOG.warn(
+          "database '{}': could not look for stopped runs' uploads of {}: {}; the bucket's"
+              + " lifecycle rule removes them",
+          target.name(),
+          store.describe(key),
+          e.getMessage());
+    }
+  }
+
+  private BackupResult attempt(
+      DatabaseTarget target,
+      Instant keyTime,
+      Cancellation cancel,
+      LongConsumer progress,
+      boolean mayRecheck) {
     Instant start = clock.instant();
     BackupKey backupKey = new BackupKey(target.name(), keyTime, compression);
     String key = backupKey.format();
@@ -73,6 +134,7 @@ public final class BackupJob {
       if (store.exists(key)) {
         return existing(target, backupKey, start, cancel, progress);
       }
+      abortStaleUploads(target, key);
       PgDatabase db = pg.connect(target, cancel::outOfTime);
       Manifest manifest = dump(db, backupKey, start, cancel, progress, objectStored);
       return BackupResult.succeeded(
@@ -94,11 +156,28 @@ public final class BackupJob {
                     : "; nothing was stored");
         return BackupResult.stopped(target.name(), cancel.status(), key, why, since(start));
       }
+      if (mayRecheck && !objectStored.get() && storedMeanwhile(key)) {
+        // A concurrent run stored this object while ours was writing: the backup exists, so check
+        // it as a retry would instead of failing.
+        LOG.info(
+            "database '{}': another run stored {} meanwhile; checking it",
+            target.name(),
+            store.describe(key));
+        return attempt(target, keyTime, cancel, progress, false);
+      }
       ErrorCode code =
           e instanceof BackupException be
               ? be.code()
               : e instanceof IOException ? ErrorCode.STORAGE : ErrorCode.INTERNAL;
       return BackupResult.failed(target.name(), key, reason(target, e), since(start), code);
+    }
+  }
+
+  private boolean storedMeanwhile(String key) {
+    try {
+      return store.exists(key);
+    } catch (IOException e) {
+      return false;
     }
   }
 

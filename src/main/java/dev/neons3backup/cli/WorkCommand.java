@@ -1,7 +1,6 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupException;
-import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
@@ -9,6 +8,7 @@ import dev.neons3backup.fleet.WorkItem;
 import dev.neons3backup.fleet.WorkItemTargets;
 import dev.neons3backup.neon.ResolvedTargets;
 import dev.neons3backup.store.S3Clients;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,13 +54,19 @@ final class WorkCommand implements Callable<Integer> {
     Map<String, String> env = main.invocation.env();
     WorkItem work = WorkItem.parse(itemJson(env));
     Settings settings = main.settings();
-    DatabaseTarget target = WorkItemTargets.fromEnvironment(env).target(work, secret(settings));
-    return BackupCommand.backUp(
-        main,
-        settings,
-        spec,
-        work.run(),
-        ctx -> ResolvedTargets.listedOnly(TargetList.of(List.of(target))));
+    // A snapshot item's branch is taken before and deleted after the backup, as in the worker.
+    return WorkItemTargets.fromEnvironment(env)
+        .backUp(
+            work,
+            secret(settings),
+            Clock.systemUTC(),
+            target ->
+                BackupCommand.backUp(
+                    main,
+                    settings,
+                    spec,
+                    work.run(),
+                    ctx -> ResolvedTargets.listedOnly(TargetList.of(List.of(target)))));
   }
 
   private String itemJson(Map<String, String> env) {

@@ -31,6 +31,10 @@ import java.util.function.Supplier;
  * @param secretsEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code AWS_ENDPOINT_URL}
  * @param region {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}; empty lets the SDK decide
  * @param databaseUrl {@code DATABASE_URL}, the CLI's database when no other is named
+ * @param staleUploadAge {@code STALE_UPLOAD_SECONDS} (default 900): a fleet worker about to back up
+ *     a database whose object is not stored yet aborts the open uploads of that object started more
+ *     than this long ago (a killed worker's). The default is Lambda's maximum function timeout (15
+ *     minutes, a Lambda quota), so no live Lambda worker can own an upload that old.
  */
 public record Settings(
     String bucket,
@@ -47,7 +51,8 @@ public record Settings(
     Optional<URI> s3Endpoint,
     Optional<URI> secretsEndpoint,
     Optional<String> region,
-    Optional<String> databaseUrl) {
+    Optional<String> databaseUrl,
+    Duration staleUploadAge) {
 
   public Settings {
     pgBinDirs = List.copyOf(pgBinDirs);
@@ -89,7 +94,8 @@ public record Settings(
         endpoint(env, "AWS_ENDPOINT_URL_S3"),
         endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
         get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")),
-        get(env, "DATABASE_URL"));
+        get(env, "DATABASE_URL"),
+        Duration.ofSeconds(positive(env, "STALE_UPLOAD_SECONDS", 900, 7 * 24 * 3600)));
   }
 
   /** A copy with the CLI's flags applied on top of the environment. */
@@ -125,7 +131,8 @@ public record Settings(
         s3Endpoint,
         secretsEndpoint,
         region,
-        databaseUrl);
+        databaseUrl,
+        staleUploadAge);
   }
 
   public int effectiveCompressionLevel() {

@@ -7,6 +7,7 @@ import dev.neons3backup.config.NeonSettings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.neon.NeonApi;
 import dev.neons3backup.neon.NeonConfig;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -43,16 +44,37 @@ public final class WorkItemTargets {
     return neon(item.name(), (WorkItem.Neon) item.source(), list);
   }
 
-  /** Snapshot items need a branch taken and deleted around the dump, which is not built here. */
+  /**
+   * Runs {@code backup} on the item's database: for a snapshot item, on a snapshot branch taken
+   * before and deleted after it ({@link SnapshotWork}).
+   */
+  public <T> T backUp(
+      WorkItem item, TargetList list, Clock clock, Function<DatabaseTarget, T> backup) {
+    if (item.snapshot() && item.source() instanceof WorkItem.Neon) {
+      return new SnapshotWork(neonApi(item.name(), list), clock).backup(item, backup);
+    }
+    return backup.apply(target(item, list));
+  }
+
+  /** A snapshot item's target exists only inside {@link #backUp}, around its snapshot branch. */
   private static BackupException refuseSnapshot(WorkItem item) {
     return BackupException.config(
         "database "
             + item.name()
-            + ": snapshot work items are not handled by the worker yet; run with snapshot off.");
+            + ": a snapshot work item needs its snapshot branch; it is backed up through backUp.");
   }
 
   /** The Neon database's connection URI from the API, with the secret's key. */
   public DatabaseTarget neon(String name, WorkItem.Neon neon, TargetList list) {
+    String uri =
+        neonApi(name, list)
+            .connectionUri(neon.projectId(), neon.branchId(), neon.database(), neon.role());
+    return DatabaseTarget.of(name, uri)
+        .withOrigin(NeonOrigin.of(neon.projectId(), neon.branchId(), neon.database()));
+  }
+
+  /** The Neon API with the secret's key; a one-line error naming the database without one. */
+  public NeonApi neonApi(String name, TargetList list) {
     NeonSettings settings =
         list.neon()
             .orElseThrow(
@@ -61,12 +83,7 @@ public final class WorkItemTargets {
                         "database "
                             + name
                             + ": the secret has no neon object; add one with the API key."));
-    String uri =
-        neonApis
-            .apply(settings)
-            .connectionUri(neon.projectId(), neon.branchId(), neon.database(), neon.role());
-    return DatabaseTarget.of(name, uri)
-        .withOrigin(NeonOrigin.of(neon.projectId(), neon.branchId(), neon.database()));
+    return neonApis.apply(settings);
   }
 
   /** The secret's entry {@code entry}, backed up under {@code name}. */

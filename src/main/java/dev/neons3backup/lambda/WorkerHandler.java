@@ -102,15 +102,21 @@ public final class WorkerHandler
   private boolean backup(WorkItem item, Deadline deadline) {
     Wiring w = wiring();
     try (var ctx = CloseableThreadContext.put("database", item.name())) {
-      DatabaseTarget target = itemTargets.target(item, w.targets().get());
+      TargetList list = w.targets().get();
       BackupReport report =
-          w.service().backup(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
+          itemTargets.backUp(item, list, w.clock(), t -> backup(w, t, item, deadline));
       w.metrics().emit(report);
       if (!report.ok()) {
         LOG.error(report.failureMessage());
       }
       return report.ok();
     }
+  }
+
+  private static BackupReport backup(
+      Wiring w, DatabaseTarget target, WorkItem item, Deadline deadline) {
+    return w.service()
+        .backupAsWorker(TargetList.of(List.of(target)), item.run(), deadline, n -> {});
   }
 
   private synchronized Wiring wiring() {

@@ -76,8 +76,21 @@ public final class NeonSnapshots {
    * key).
    */
   public Snapshot take(String projectId, String parentBranchId, Instant at) {
+    String name =
+        NAME_PREFIX + parentBranchId + "-" + STAMP.format(clock.instant()) + "-" + suffix();
+    return take(projectId, parentBranchId, at, name);
+  }
+
+  /**
+   * As {@link #take(String, String, Instant)}, under a name the caller chose (it must start with
+   * {@link #NAME_PREFIX}, so {@link #sweep} knows it): a fleet worker names its snapshot after its
+   * work item, so that a redelivery of the item finds the one an earlier delivery left.
+   */
+  public Snapshot take(String projectId, String parentBranchId, Instant at, String name) {
+    if (!name.startsWith(NAME_PREFIX)) {
+      throw new IllegalArgumentException("a snapshot branch's name starts with " + NAME_PREFIX);
+    }
     Instant now = clock.instant();
-    String name = NAME_PREFIX + parentBranchId + "-" + STAMP.format(now) + "-" + suffix();
     String what = "snapshot of branch " + parentBranchId + " of project " + projectId;
     mine.add(name);
     NeonApi.CreatedBranch created;
@@ -193,6 +206,15 @@ public final class NeonSnapshots {
    * branch it cannot delete: logs one line (its expiry backstops it).
    */
   public int sweep(String projectId) {
+    return sweep(projectId, "");
+  }
+
+  /**
+   * As {@link #sweep(String)}, and also deletes the branches named {@code replacing} however young
+   * (an earlier delivery of the same fleet work item left it: its run's worker was stopped, and the
+   * item is being done again now). One listing of the project's branches serves both.
+   */
+  public int sweep(String projectId, String replacing) {
     Instant cutoff = clock.instant().minus(expiry);
     Instant now = clock.instant();
     int deleted = 0;
@@ -202,12 +224,17 @@ public final class NeonSnapshots {
       }
       boolean old = b.createdAt().map(c -> c.isBefore(cutoff)).orElse(false);
       boolean expired = b.expiresAt().map(e -> e.isBefore(now)).orElse(false);
-      if (!old && !expired) {
+      boolean replaced = b.name().equals(replacing);
+      if (!old && !expired && !replaced) {
         LOG.debug("Neon: snapshot branch {} may be another run's; kept", b.name());
         continue;
       }
       if (deleteQuietly(projectId, b.id(), b.name())) {
-        LOG.info("Neon: deleted snapshot branch {} ({}) left by an earlier run", b.name(), b.id());
+        LOG.info(
+            "Neon: deleted snapshot branch {} ({}) left by an earlier {}",
+            b.name(),
+            b.id(),
+            replaced ? "delivery of this work" : "run");
         deleted++;
       }
     }

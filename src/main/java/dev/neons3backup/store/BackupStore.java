@@ -2,6 +2,7 @@ package dev.neons3backup.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -25,6 +26,16 @@ public interface BackupStore extends AutoCloseable {
   InputStream open(String key) throws IOException;
 
   void delete(String key) throws IOException;
+
+  /**
+   * Aborts the open multipart uploads of exactly {@code key} (never one of a longer key that starts
+   * with it) initiated before {@code initiatedBefore}; how many it aborted. Only for a key whose
+   * object is not stored: some S3-compatible servers drop the stored object along with an aborted
+   * upload of its key. A store without multipart uploads has none.
+   */
+  default int abortUploads(String key, Instant initiatedBefore) throws IOException {
+    return 0;
+  }
 
   /** A human-readable location of a key, e.g. {@code s3://bucket/key}. */
   String describe(String key);

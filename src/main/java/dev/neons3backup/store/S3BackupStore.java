@@ -3,12 +3,15 @@ package dev.neons3backup.store;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -60,7 +63,7 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public ObjectSink create(String key, String contentType) {
     return new S3MultipartSink(
-        s3, bucket, prefix + key, contentType, pools, sizer, PARTS_IN_FLIGHT);
+        s3, bucket, prefix + key, contentType, pools, sizer, PARTS_IN_FLIGHT, () -> exists(key));
   }
 
   @Override
@@ -111,6 +114,41 @@ public final class S3BackupStore implements BackupStore {
       s3.deleteObject(r -> r.bucket(bucket).key(prefix + key));
     } catch (RuntimeException e) {
       throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  /**
+   * Lists the uploads under the key as a prefix (S3 has no exact-key filter) and aborts those of
+   * the key itself, never one of a longer key that shares its start, by their {@code Initiated}
+   * time.
+   */
+  @Override
+  public int abortUploads(String key, Instant initiatedBefore) throws IOException {
+    String full = prefix + key;
+    int aborted = 0;
+    try {
+      for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(full))) {
+        for (MultipartUpload u : page.uploads()) {
+          if (u.key().equals(full)
+              && u.initiated() != null
+              && u.initiated().isBefore(initiatedBefore)
+              && abort(full, u.uploadId())) {
+            aborted++;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+    return aborted;
+  }
+
+  private boolean abort(String fullKey, String uploadId) {
+    try {
+      s3.abortMultipartUpload(r -> r.bucket(bucket).key(fullKey).uploadId(uploadId));
+      return true;
+    } catch (NoSuchUploadException e) {
+      return false; // aborted or completed meanwhile: nothing left to abort
     }
   }
 

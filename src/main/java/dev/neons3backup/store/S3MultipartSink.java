@@ -59,6 +59,8 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
   private final Deque<byte[]> spare = new ArrayDeque<>();
 
+  private final StoredCheck stored;
+
   private String uploadId;
 
   /**
@@ -67,6 +69,12 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
    * abort an upload that S3 created.
    */
   private CompletableFuture<String> created;
+
+  /** Whether the object is stored already. */
+  @FunctionalInterface
+  interface StoredCheck {
+    boolean stored() throws IOException;
+  }
 
   private byte[] buffer;
   private int filled;
@@ -81,8 +89,10 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
       String contentType,
       UploadPool pools,
       PartSizer sizer,
-      int maxInFlight) {
+      int maxInFlight,
+      StoredCheck stored) {
     this.s3 = s3;
+    this.stored = stored;
     this.bucket = bucket;
     this.key = key;
     this.contentType = contentType;
@@ -132,6 +142,12 @@ final class S3MultipartSink extends OutputStream implements ObjectSink {
   private void sendPart(boolean last) throws IOException {
     throwIfFailed();
     if (uploadId == null) {
+      // Another run (a duplicate message's worker) stored the object while this one was dumping:
+      // stop before starting an upload that could never complete. An upload that loses the race
+      // later all the same (its conditional complete answers 412) is aborted by abort().
+      if (created == null && stored.stored()) {
+        throw new AlreadyExistsException(key);
+      }
       uploadId = awaitCreated();
     }
     int partNumber = parts.size() + 1;

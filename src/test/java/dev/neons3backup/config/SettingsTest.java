@@ -38,6 +38,7 @@ class SettingsTest {
     assertThat(s.secretsEndpoint()).isEmpty();
     assertThat(s.region()).isEmpty();
     assertThat(s.databaseUrl()).isEmpty();
+    assertThat(s.staleUploadAge()).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test
@@ -58,6 +59,7 @@ class SettingsTest {
     env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:9091/");
     env.put("AWS_REGION", "eu-central-1");
     env.put("DATABASE_URL", "postgresql://u@h/db");
+    env.put("STALE_UPLOAD_SECONDS", "2");
 
     Settings s = Settings.from(env);
 
@@ -76,6 +78,7 @@ class SettingsTest {
     assertThat(s.secretsEndpoint()).contains(URI.create("http://127.0.0.1:9091/"));
     assertThat(s.region()).contains("eu-central-1");
     assertThat(s.databaseUrl()).contains("postgresql://u@h/db");
+    assertThat(s.staleUploadAge()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -134,6 +137,7 @@ class SettingsTest {
         "BACKUP_DEADLINE_MARGIN_SECONDS|3601|"
             + "BACKUP_DEADLINE_MARGIN_SECONDS is 3601; it must be between 1 and 3600.",
         "BACKUP_CONNECT_ATTEMPTS|21|BACKUP_CONNECT_ATTEMPTS is 21; it must be between 1 and 20.",
+        "STALE_UPLOAD_SECONDS|0|STALE_UPLOAD_SECONDS is 0; it must be between 1 and 604800.",
         "BACKUP_CONNECT_BACKOFF_MS|60001|"
             + "BACKUP_CONNECT_BACKOFF_MS is 60001; it must be between 1 and 60000.",
         "BACKUP_COMPRESSION|brotli|"

@@ -160,6 +160,7 @@ class FleetTemplateTest {
             "s3:ListMultipartUploadParts",
             "s3:GetObject",
             "s3:ListBucket",
+            "s3:ListBucketMultipartUploads",
             "secretsmanager:GetSecretValue",
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
@@ -169,6 +170,8 @@ class FleetTemplateTest {
             "logs:PutLogEvents",
             "kms:GenerateDataKey",
             "kms:Decrypt");
+    assertThat(statementGranting("WorkerRole", "s3:ListBucketMultipartUploads").get("Resource"))
+        .isEqualTo(getAtt("BackupBucket", "Arn"));
     assertThat(statementGranting("WorkerRole", "sqs:ReceiveMessage").get("Resource"))
         .isEqualTo(getAtt("WorkQueue", "Arn"));
     assertThat(statementGranting("WorkerRole", "logs:PutLogEvents").get("Resource"))

@@ -61,9 +61,9 @@ class WorkItemTargetsTest {
   }
 
   @Test
-  void snapshotItemsAreRefusedWithOneLine() {
+  void aSnapshotItemHasNoTargetOutsideItsSnapshotBranch() {
     WorkItem item = new WorkItem(RUN, "p.b.d", new Neon("p", "br-1", "d", "r"), true);
     assertThatThrownBy(() -> TARGETS.target(item, secret()))
-        .hasMessageStartingWith("database p.b.d: snapshot work items are not handled");
+        .hasMessageStartingWith("database p.b.d: a snapshot work item needs its snapshot branch");
   }
 }
