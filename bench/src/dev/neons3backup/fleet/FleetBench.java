@@ -69,8 +69,11 @@ public final class FleetBench {
     List<String> names = createDatabases(databases);
     String secret = secretJson(names);
 
+    log("load average before single: %s", loadAverage());
     Result single = single(names, secret);
+    log("load average before fleet: %s", loadAverage());
     Result fleet = fleet(names, secret, workers);
+    log("load average after fleet: %s", loadAverage());
 
     print(databases, workers, single, fleet);
     System.exit(0); // the servers' non-daemon threads would keep the JVM alive
@@ -365,7 +368,8 @@ public final class FleetBench {
     System.out.printf(
         "each mode: exactly one complete backup (object, manifest, .sha256) per database, no open"
             + " upload: checked%n");
-    System.out.printf("%nRequests per database (counted at the SDK):%n| request | single | fleet |%n");
+    System.out.printf(
+        "%nRequests, total (per database), counted at the SDK:%n| request | single | fleet |%n");
     System.out.printf("|---|---|---|%n");
     Map<String, long[]> rows = new LinkedHashMap<>();
     single.s3Calls().forEach((op, n) -> rows.computeIfAbsent("S3 " + op, k -> new long[2])[0] = n);
@@ -377,7 +381,22 @@ public final class FleetBench {
     rows.forEach(
         (op, n) ->
             System.out.printf(
-                "| %s | %.2f | %.2f |%n", op, n[0] / (double) databases, n[1] / (double) databases));
+                "| %s | %d (%.3f) | %d (%.3f) |%n",
+                op,
+                n[0],
+                n[0] / (double) databases,
+                n[1],
+                n[1] / (double) databases));
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages: how noisy the figures are. */
+  private static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static double seconds(long t0) {
