@@ -62,7 +62,20 @@ public final class FleetBench {
   private static final S3MockServer S3 = S3MockServer.shared();
   private static final SecretsManagerStub SECRETS = SecretsManagerStub.shared();
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    int status = 0;
+    try {
+      run(args);
+    } catch (Exception | AssertionError e) {
+      System.err.println("[fleet bench] FAILED: " + e);
+      e.printStackTrace();
+      status = 1;
+    }
+    // The embedded servers' non-daemon threads would keep the JVM alive, success or not.
+    System.exit(status);
+  }
+
+  private static void run(String[] args) throws Exception {
     Configurator.setRootLevel(Level.WARN); // 500 databases' info lines say nothing here
     int databases = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
@@ -76,7 +89,6 @@ public final class FleetBench {
     log("load average after fleet: %s", loadAverage());
 
     print(databases, workers, single, fleet);
-    System.exit(0); // the servers' non-daemon threads would keep the JVM alive
   }
 
   // ---- databases ----------------------------------------------------------------------------
