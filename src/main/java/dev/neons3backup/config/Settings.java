@@ -141,7 +141,7 @@ public record Settings(
     }
   }
 
-  private static Optional<String> get(Map<String, String> env, String key) {
+  static Optional<String> get(Map<String, String> env, String key) {
     String v = env.get(key);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
@@ -172,7 +172,7 @@ public record Settings(
     return dirs;
   }
 
-  private static Optional<URI> endpoint(Map<String, String> env, String key) {
+  static Optional<URI> endpoint(Map<String, String> env, String key) {
     Optional<String> value = get(env, key).or(() -> get(env, "AWS_ENDPOINT_URL"));
     return value.map(
         v -> {

@@ -1,0 +1,5 @@
+package dev.neons3backup.fleet;
+
+public interface TaskLauncher {
+  String launch(WorkItem item) throws java.io.IOException;
+}
