@@ -3,6 +3,7 @@ package dev.neons3backup.fleet;
 import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.store.AlreadyExistsException;
 import dev.neons3backup.store.BackupStore;
 import java.io.FileNotFoundException;
@@ -22,7 +23,7 @@ import java.util.Set;
  * refuses the name), and what the store holds for one database at one run.
  */
 public final class Runs {
-  public static final String PREFIX = "_runs/";
+  public static final String PREFIX = DatabaseTarget.RESERVED + "/";
   private static final String PLAN = "plan.json";
   private static final String REPORT = "report.json";
   private static final String JSON = "application/json";

@@ -1,5 +1,7 @@
 package dev.neons3backup.fleet;
 
+import java.io.IOException;
+
 public interface TaskLauncher {
-  String launch(WorkItem item) throws java.io.IOException;
+  String launch(WorkItem item) throws IOException;
 }

@@ -18,6 +18,7 @@ import dev.neons3backup.fleet.SnsAlarm;
 import dev.neons3backup.fleet.SqsWorkQueue;
 import dev.neons3backup.fleet.TaskLauncher;
 import dev.neons3backup.neon.TargetResolver;
+import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
@@ -158,18 +159,50 @@ public final class DispatchHandler
     }
     FleetSettings fleet = FleetSettings.fromEnvironment();
     Clock clock = Clock.systemUTC();
-    Runs runs =
-        new Runs(
-            new S3BackupStore(
-                S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE));
+    BackupStore store =
+        new S3BackupStore(
+            S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
     SecretsManagerClient secrets = S3Clients.secrets(settings);
     SqsClient sqs = S3Clients.sqs(settings, fleet);
-    TargetResolver resolver = new TargetResolver(System.getenv(), clock, Set::of);
-    Optional<TaskLauncher> launcher = launcher();
+    Alarm alarm =
+        fleet.alarmTopicArn().isEmpty()
+            ? (subject, message) ->
+                LOG.warn(
+                    "ALARM_TOPIC_ARN is not set; the missing-databases message was only logged")
+            : new SnsAlarm(S3Clients.sns(settings, fleet), fleet.alarmTopicArn().get());
+    return parts(
+        store,
+        () -> SecretTargets.load(secrets, settings.secretName()),
+        System.getenv(),
+        sqs,
+        alarm,
+        launcher(),
+        new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock),
+        clock);
+  }
+
+  /**
+   * The parts from their clients; tests point them at local servers.
+   *
+   * @param env where WORK_QUEUE_URL, DEAD_LETTER_QUEUE_URL, FARGATE_THRESHOLD_MINUTES and
+   *     NEON_API_URL are read
+   */
+  public static Parts parts(
+      BackupStore store,
+      BackupHandler.TargetSource targets,
+      Map<String, String> env,
+      SqsClient sqs,
+      Alarm alarm,
+      Optional<TaskLauncher> launcher,
+      EmbeddedMetrics metrics,
+      Clock clock) {
+    FleetSettings fleet = FleetSettings.from(env);
+    Runs runs = new Runs(store);
+    TargetResolver resolver = new TargetResolver(env, clock, Set::of);
     Dispatcher dispatcher =
         new Dispatcher(
             runs,
-            () -> resolver.references(SecretTargets.load(secrets, settings.secretName())),
+            () -> resolver.references(targets.load()),
             new SqsWorkQueue(sqs, fleet.workQueueUrl()),
             launcher,
             new RoutePolicy(
@@ -179,8 +212,8 @@ public final class DispatchHandler
         new Accounting(
             runs,
             fleet.deadLetterQueueUrl().map(u -> DeadLetters.of(sqs, u)).orElse(DeadLetters.NONE),
-            alarm(settings, fleet),
-            new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock)::emitFleet,
+            alarm,
+            metrics::emitFleet,
             clock);
     return new Parts(dispatcher, accounting, clock);
   }
@@ -188,13 +221,5 @@ public final class DispatchHandler
   /** The Fargate route's launcher (ECS RunTask), when the stack has one; wired by that route. */
   private static Optional<TaskLauncher> launcher() {
     return Optional.empty();
-  }
-
-  private static Alarm alarm(Settings settings, FleetSettings fleet) {
-    if (fleet.alarmTopicArn().isEmpty()) {
-      return (subject, message) ->
-          LOG.warn("ALARM_TOPIC_ARN is not set; the missing-databases message was only logged");
-    }
-    return new SnsAlarm(S3Clients.sns(settings, fleet), fleet.alarmTopicArn().get());
   }
 }
