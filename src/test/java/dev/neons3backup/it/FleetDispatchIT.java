@@ -216,7 +216,8 @@ class FleetDispatchIT {
         "gone", Harness.PG.url("no_such_db_" + UUID.randomUUID().toString().substring(0, 6)));
     secret.put("broken", "mysql://u:Secr3tPw@127.0.0.1/x");
     h.secret(Harness.secretJson(secret));
-    Queues queues = SQS.createWithDeadLetter(queueName(), 1, 2);
+    // Long enough for a good database to be dumped before its message could reappear.
+    Queues queues = SQS.createWithDeadLetter(queueName(), 15, 2);
     try (SqsClient sqs = SQS.client();
         SnsClient sns = SNS.client()) {
       DispatchHandler dispatcher = dispatcher(queues, sqs, sns);
