@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ public final class Json {
   }
 
   /** Reads what {@link #bytes} wrote back into its record. */
-  public static <T> T read(byte[] json, Class<T> type) throws java.io.IOException {
+  public static <T> T read(byte[] json, Class<T> type) throws IOException {
     return MAPPER.readValue(json, type);
   }
 
