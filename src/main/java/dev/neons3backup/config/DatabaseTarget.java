@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public record DatabaseTarget(String name, ConnectionUrl url, Optional<NeonOrigin> origin) {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
 
+  /** The folder of the fleet's run plans and reports ({@code _runs/}): never a backup's. */
+  public static final String RESERVED = "_runs";
+
   public DatabaseTarget {
     checkName(name);
   }
@@ -47,6 +50,13 @@ public record DatabaseTarget(String name, ConnectionUrl url, Optional<NeonOrigin
               + "…' is "
               + name.length()
               + " characters long; use at most 200.");
+    }
+    if (name.equals(RESERVED)) {
+      throw BackupException.config(
+          "database name '"
+              + RESERVED
+              + "' is reserved for the fleet's run plans and reports; give the database another"
+              + " name.");
     }
     if (!SAFE_NAME.matcher(name).matches()) {
       throw BackupException.config(

@@ -148,7 +148,7 @@ public record Settings(
     }
   }
 
-  private static Optional<String> get(Map<String, String> env, String key) {
+  static Optional<String> get(Map<String, String> env, String key) {
     String v = env.get(key);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 import java.util.Map;
 
 /**
  * The one mapper that writes what this program reports as JSON: the CLI's {@code --json}, the
- * Lambda's response and its metric lines. The shapes are the view records of this package; users'
- * scripts and alarms read them, so a field is renamed or moved only on purpose (ReportJsonTest pins
- * them).
+ * Lambda's response and its metric lines, and the fleet's run plan and report. The shapes are the
+ * view records of this package; users' scripts and alarms read them, so a field is renamed or moved
+ * only on purpose (ReportJsonTest pins them).
  */
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,6 +36,20 @@ public final class Json {
    */
   public static Map<String, Object> toMap(Object value) {
     return MAPPER.convertValue(value, MAP);
+  }
+
+  /** Compact bytes, as the objects the fleet stores (plan, report) are written. */
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Reads what {@link #bytes} wrote back into its record. */
+  public static <T> T read(byte[] json, Class<T> type) throws IOException {
+    return MAPPER.readValue(json, type);
   }
 
   private static String write(ObjectWriter writer, Object value) {

@@ -2,6 +2,7 @@ package dev.neons3backup.lambda;
 
 import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
+import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.json.Json;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -44,6 +45,21 @@ public final class EmbeddedMetrics {
     write(
         Map.of("RunSucceeded", report.ok() ? 1 : 0, "RunFailedDatabases", report.failed()),
         Map.of());
+  }
+
+  /**
+   * A fleet run's accounting: planned, backed up, missing and dead-lettered, and RunSucceeded (1
+   * when nothing is missing), which the heartbeat alarm watches as it does for a single-function
+   * run.
+   */
+  public void emitFleet(RunReport report) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("FleetPlanned", report.planned());
+    values.put("FleetBackedUp", report.backedUp());
+    values.put("FleetMissing", report.missing().size());
+    values.put("FleetDeadLettered", report.deadLettered());
+    values.put("RunSucceeded", report.ok() ? 1 : 0);
+    write(values, Map.of("run", report.run()));
   }
 
   private void write(Map<String, Object> values, Map<String, Object> properties) {

@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 /**
  * One database found through the Neon API, with what a backup needs and a report shows. The
  * connection URI holds its owner role's password: it lives in memory only and {@code toString}
- * never prints it.
+ * never prints it. A reference ({@link NeonDiscovery#references}) has an empty connection URI.
  *
  * @param name the backup name ({@link BackupNames}), stable across runs
  * @param branchLogicalSize the branch's logical size in bytes, as the API reports it (Neon reports

@@ -54,6 +54,19 @@ public final class NeonDiscovery {
 
   /** Every selected database, sorted by name; names are unique. */
   public List<DiscoveredDatabase> discover(NeonSelection selection) {
+    return find(selection, true);
+  }
+
+  /**
+   * Every selected database as a reference only: no {@code connection_uri} call at all, and an
+   * empty {@link DiscoveredDatabase#connectionUri()}. The fleet's dispatcher plans with these; each
+   * worker asks for its own database's URI.
+   */
+  public List<DiscoveredDatabase> references(NeonSelection selection) {
+    return find(selection, false);
+  }
+
+  private List<DiscoveredDatabase> find(NeonSelection selection, boolean uris) {
     Optional<String> org = organization();
     List<NeonApi.Project> projects =
         api.projects(org).stream().filter(selection::project).collect(Collectors.toList());
@@ -64,7 +77,7 @@ public final class NeonDiscovery {
     try {
       List<Future<List<DiscoveredDatabase>>> work = new ArrayList<>();
       for (NeonApi.Project p : projects) {
-        work.add(pool.submit(() -> project(p, selection)));
+        work.add(pool.submit(() -> project(p, selection, uris)));
       }
       for (Future<List<DiscoveredDatabase>> f : work) {
         found.addAll(Threads.await(f));
@@ -107,18 +120,19 @@ public final class NeonDiscovery {
     return orgs.stream().findFirst().map(NeonApi.Organization::id);
   }
 
-  private List<DiscoveredDatabase> project(NeonApi.Project p, NeonSelection selection) {
+  private List<DiscoveredDatabase> project(
+      NeonApi.Project p, NeonSelection selection, boolean uris) {
     List<DiscoveredDatabase> found = new ArrayList<>();
     for (NeonApi.Branch b : api.branches(p.id())) {
       if (selection.branch(b)) {
-        found.addAll(branch(p, b, selection));
+        found.addAll(branch(p, b, selection, uris));
       }
     }
     return found;
   }
 
   private List<DiscoveredDatabase> branch(
-      NeonApi.Project p, NeonApi.Branch b, NeonSelection selection) {
+      NeonApi.Project p, NeonApi.Branch b, NeonSelection selection, boolean uris) {
     Map<String, List<NeonApi.Database>> byOwner = new LinkedHashMap<>();
     for (NeonApi.Database d : api.databases(p.id(), b.id())) {
       if (selection.database(d.name())) {
@@ -128,9 +142,9 @@ public final class NeonDiscovery {
     List<DiscoveredDatabase> found = new ArrayList<>();
     byOwner.forEach(
         (owner, dbs) -> {
-          String first = api.connectionUri(p.id(), b.id(), dbs.get(0).name(), owner);
+          String first = uris ? api.connectionUri(p.id(), b.id(), dbs.get(0).name(), owner) : "";
           for (NeonApi.Database d : dbs) {
-            String uri = d == dbs.get(0) ? first : withDatabase(first, d.name());
+            String uri = !uris || d == dbs.get(0) ? first : withDatabase(first, d.name());
             found.add(
                 new DiscoveredDatabase(
                     BackupNames.of(p.id(), b.id(), d.name()),

@@ -101,6 +101,52 @@ public final class TargetResolver {
         snapshots);
   }
 
+  /**
+   * The night's targets as references, for the fleet's dispatcher: the listed entries as they are,
+   * and the discovered databases without any connection URI (each worker asks for its own). With no
+   * URI, a listed and a discovered database cannot be told to be the same one by address: they are
+   * matched by name only, and a discovered name that a listed entry has is refused as a clash.
+   */
+  public References references(TargetList listed) {
+    if (listed.neon().isEmpty()) {
+      return new References(listed, List.of(), false);
+    }
+    NeonSettings settings = listed.neon().get();
+    NeonConfig config = NeonConfig.withKey(env, settings.apiKey(), settings.orgId());
+    List<DiscoveredDatabase> found;
+    try {
+      found = new NeonDiscovery(new NeonApi(config), config).references(selection(settings));
+    } catch (RuntimeException e) {
+      return new References(discoveryFailed(listed, e).targets(), List.of(), false);
+    }
+    Set<String> listedNames = new TreeSet<>();
+    listed.targets().forEach(t -> listedNames.add(t.name()));
+    listed.rejected().forEach(r -> listedNames.add(r.name()));
+    List<TargetList.Rejected> rejected = new ArrayList<>(listed.rejected());
+    List<DiscoveredDatabase> rest = new ArrayList<>();
+    for (DiscoveredDatabase d : found) {
+      if (listedNames.contains(d.name())) {
+        rejected.add(clash(d));
+      } else {
+        rest.add(d);
+      }
+    }
+    return new References(
+        new TargetList(listed.targets(), rejected, Optional.empty()), rest, settings.snapshot());
+  }
+
+  /**
+   * @param listed the listed targets and every refused entry (a failed discovery included)
+   * @param discovered Neon databases, with empty connection URIs
+   * @param snapshot whether the discovered databases are dumped from snapshot branches
+   */
+  public record References(
+      TargetList listed, List<DiscoveredDatabase> discovered, boolean snapshot) {
+    public References {
+      discovered = List.copyOf(discovered);
+    }
+  }
+
   static NeonSelection selection(NeonSettings s) {
     return NeonSelection.of(s.projects(), s.branches(), s.allBranches(), s.databases());
   }

@@ -1,5 +1,6 @@
 package dev.neons3backup.store;
 
+import dev.neons3backup.config.FleetSettings;
 import dev.neons3backup.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the SDK clients from the settings. An endpoint override (for S3-compatible stores and
@@ -66,6 +69,28 @@ public final class S3Clients {
             .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
     builder.region(region(settings));
     endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /** The fleet's queues: the dispatcher sends to the work queue and counts the dead letters. */
+  public static SqsClient sqs(Settings settings, FleetSettings fleet) {
+    var builder =
+        SqsClient.builder()
+            .httpClientBuilder(http())
+            .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
+    builder.region(region(settings));
+    fleet.sqsEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /** The alarm topic, for accounting's one missing-databases message. */
+  public static SnsClient sns(Settings settings, FleetSettings fleet) {
+    var builder =
+        SnsClient.builder()
+            .httpClientBuilder(http())
+            .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
+    builder.region(region(settings));
+    fleet.snsEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

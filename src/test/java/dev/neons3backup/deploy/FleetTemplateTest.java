@@ -38,6 +38,8 @@ class FleetTemplateTest {
           "DeadLetterQueue",
           "FleetQueuePolicy",
           "DispatcherRole",
+          "AccountingRule",
+          "AccountingPermission",
           "WorkerLogGroup",
           "WorkerRole",
           "WorkerFunction",
@@ -128,6 +130,41 @@ class FleetTemplateTest {
         .isEqualTo(getAtt("WorkQueue", "Arn"));
     assertThat(statementGranting("DispatcherRole", "sqs:GetQueueAttributes").get("Resource"))
         .isEqualTo(getAtt("DeadLetterQueue", "Arn"));
+  }
+
+  @Test
+  void dispatcherReadsOnlyManifestsBesideItsRunObjects() {
+    List<Object> resources =
+        statements("DispatcherRole").stream()
+            .filter(s -> actions(s).contains("s3:GetObject"))
+            .map(s -> s.get("Resource"))
+            .toList();
+    assertThat(resources)
+        .containsExactlyInAnyOrder(
+            Map.of("Fn::Sub", "${BackupBucket.Arn}/_runs/*"),
+            Map.of("Fn::Sub", "${BackupBucket.Arn}/*.manifest.json"));
+  }
+
+  @Test
+  void accountingRunsTheDispatcherOnItsOwnScheduleWithTheAccountInput() {
+    assertThat(Project.<Object>at(template, "Parameters", "AccountSchedule", "Default"))
+        .isEqualTo("cron(0 8 * * ? *)");
+    Map<String, Object> rule = properties(fleet, "AccountingRule");
+    assertThat(rule)
+        .containsEntry("ScheduleExpression", ref("AccountSchedule"))
+        .containsEntry("State", "ENABLED");
+    assertThat(Project.<List<Map<String, Object>>>at(rule, "Targets"))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.get("Arn")).isEqualTo(getAtt("BackupFunction", "Arn"));
+              assertThat(t.get("Input")).isEqualTo("{\"action\":\"account\"}");
+            });
+    assertThat(properties(fleet, "AccountingPermission"))
+        .containsEntry("Action", "lambda:InvokeFunction")
+        .containsEntry("FunctionName", ref("BackupFunction"))
+        .containsEntry("Principal", "events.amazonaws.com")
+        .containsEntry("SourceArn", getAtt("AccountingRule", "Arn"));
   }
 
   // ------------------------------------------------------------------ worker

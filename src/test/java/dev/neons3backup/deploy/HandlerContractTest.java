@@ -26,6 +26,10 @@ class HandlerContractTest {
   private static final String WORKER_HANDLER =
       "dev.neons3backup.lambda.WorkerHandler::handleRequest";
 
+  /** The fleet dispatcher's handler (the scheduled function under FanOut). */
+  private static final String DISPATCH_HANDLER =
+      "dev.neons3backup.lambda.DispatchHandler::handleRequest";
+
   @Test
   void dockerfileCmdNamesTheBackupHandler() {
     String cmd = Dockerfile.parse(Project.read("Dockerfile")).last("CMD");
@@ -33,7 +37,7 @@ class HandlerContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER})
+  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER, DISPATCH_HANDLER})
   void handlerClassHasTheSignatureTheLambdaRuntimeCalls(String handlerString) throws Exception {
     String[] handler = handlerString.split("::");
     Class<?> type = Class.forName(handler[0]);
@@ -47,7 +51,7 @@ class HandlerContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER})
+  @ValueSource(strings = {Project.HANDLER, WORKER_HANDLER, DISPATCH_HANDLER})
   void theFunctionTestsInvokeThisHandlerString(String handlerString) throws IOException {
     Path tests = Project.ROOT.resolve("src/test");
     try (Stream<Path> files = Files.walk(tests)) {

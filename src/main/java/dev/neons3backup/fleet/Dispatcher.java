@@ -1,0 +1,180 @@
+package dev.neons3backup.fleet;
+
+import dev.neons3backup.BackupException;
+import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.config.TargetList;
+import dev.neons3backup.neon.DiscoveredDatabase;
+import dev.neons3backup.neon.TargetResolver;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.CloseableThreadContext;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Plans a fleet run and sends its work: resolves the night's databases as references (never a
+ * connection URL), writes the run's plan once ({@code _runs/<key time>/plan.json}; a retry of the
+ * same run reads it back and keeps it), then sends one message per database whose backup for the
+ * run is not complete yet, or starts a Fargate task for one routed there. So a dispatch killed
+ * half-way and retried ends with every planned database sent at least once and none backed up twice
+ * (every attempt writes the run's key, which a worker never overwrites).
+ */
+public final class Dispatcher {
+  private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
+
+  private final Runs runs;
+  private final Supplier<TargetResolver.References> references;
+  private final WorkQueue queue;
+  private final Optional<TaskLauncher> launcher;
+  private final RoutePolicy policy;
+  private final Clock clock;
+
+  public Dispatcher(
+      Runs runs,
+      Supplier<TargetResolver.References> references,
+      WorkQueue queue,
+      Optional<TaskLauncher> launcher,
+      RoutePolicy policy,
+      Clock clock) {
+    this.runs = runs;
+    this.references = references;
+    this.queue = queue;
+    this.launcher = launcher;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  /**
+   * @param planned databases in the plan (refused entries not counted)
+   * @param sent messages sent to the queue
+   * @param launched Fargate tasks started
+   * @param stored databases skipped: their backup for the run was already complete
+   */
+  public record Result(Instant run, int planned, int sent, int launched, int stored) {}
+
+  public Result dispatch(Instant run) throws IOException {
+    Optional<RunPlan> existing = runs.plan(run);
+    RunPlan plan;
+    List<Boolean> complete;
+    if (existing.isPresent()) {
+      plan = existing.get();
+      LOG.info("run {}: reusing its plan ({} databases)", run, plan.databases().size());
+      complete = Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
+    } else {
+      Planned fresh = plan(run);
+      plan = runs.putPlan(fresh.plan());
+      complete =
+          plan == fresh.plan()
+              ? fresh.complete()
+              : Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
+    }
+    plan.rejected().forEach(r -> LOG.error(r.reason()));
+    return send(plan, complete);
+  }
+
+  private record Planned(RunPlan plan, List<Boolean> complete) {}
+
+  private Planned plan(Instant run) {
+    TargetResolver.References refs = references.get();
+    List<RunPlan.Rejected> rejected = new ArrayList<>();
+    for (TargetList.Rejected r : refs.listed().rejected()) {
+      rejected.add(new RunPlan.Rejected(r.name(), r.reason()));
+    }
+    List<WorkItem> items = items(run, refs, rejected);
+    List<Runs.History> histories = Parallel.map(items, i -> runs.history(i.name()));
+    List<RunPlan.Database> databases = new ArrayList<>();
+    List<Boolean> complete = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Runs.History h = histories.get(i);
+      RoutePolicy.Route route = policy.route(h.name(), h.previous(run));
+      databases.add(RunPlan.Database.of(items.get(i), route));
+      complete.add(h.completeAt(run));
+    }
+    RunPlan plan = RunPlan.of(run, clock.instant(), databases, rejected);
+    LOG.info("run {}: planned {} databases ({} refused)", run, databases.size(), rejected.size());
+    return new Planned(plan, complete);
+  }
+
+  private static List<WorkItem> items(
+      Instant run, TargetResolver.References refs, List<RunPlan.Rejected> rejected) {
+    List<WorkItem> items = new ArrayList<>();
+    for (DatabaseTarget t : refs.listed().targets()) {
+      items.add(new WorkItem(run, t.name(), new WorkItem.Listed(t.name()), false));
+    }
+    for (DiscoveredDatabase d : refs.discovered()) {
+      try {
+        WorkItem.Neon source =
+            new WorkItem.Neon(d.projectId(), d.branchId(), d.database(), d.ownerRole());
+        items.add(new WorkItem(run, d.name(), source, refs.snapshot()));
+      } catch (BackupException e) {
+        rejected.add(
+            new RunPlan.Rejected(d.name(), "database " + d.name() + ": " + e.getMessage()));
+      }
+    }
+    return items;
+  }
+
+  private Result send(RunPlan plan, List<Boolean> complete) throws IOException {
+    Instant run = plan.runTime();
+    List<WorkItem> batch = new ArrayList<>();
+    int sent = 0;
+    int launched = 0;
+    int stored = 0;
+    for (int i = 0; i < plan.databases().size(); i++) {
+      RunPlan.Database d = plan.databases().get(i);
+      if (d.warning() != null) {
+        LOG.warn(d.warning());
+      }
+      if (complete.get(i)) {
+        stored++;
+      } else if (RunPlan.FARGATE.equals(d.route()) && launch(d.item(run))) {
+        launched++;
+      } else {
+        batch.add(d.item(run));
+        if (batch.size() == WorkQueue.BATCH) {
+          sent += flush(batch);
+        }
+      }
+    }
+    sent += flush(batch);
+    LOG.info(
+        "run {}: sent {} to the queue, started {} Fargate task(s), {} already stored",
+        run,
+        sent,
+        launched,
+        stored);
+    return new Result(run, plan.databases().size(), sent, launched, stored);
+  }
+
+  private int flush(List<WorkItem> batch) throws IOException {
+    int n = batch.size();
+    if (n > 0) {
+      queue.send(List.copyOf(batch));
+      batch.clear();
+    }
+    return n;
+  }
+
+  /** Starts the database's Fargate task; false (it goes to the queue) when that fails. */
+  private boolean launch(WorkItem item) {
+    if (launcher.isEmpty()) {
+      return false;
+    }
+    try (var ctx = CloseableThreadContext.put("database", item.name())) {
+      String task = launcher.get().launch(item);
+      LOG.info("database {}: Fargate task {} started", item.name(), task);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "database {}: the Fargate task could not be started ({}); sent to the queue instead",
+          item.name(),
+          e.getMessage());
+      return false;
+    }
+  }
+}
