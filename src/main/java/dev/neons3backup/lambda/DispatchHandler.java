@@ -11,6 +11,7 @@ import dev.neons3backup.fleet.Accounting;
 import dev.neons3backup.fleet.Alarm;
 import dev.neons3backup.fleet.DeadLetters;
 import dev.neons3backup.fleet.Dispatcher;
+import dev.neons3backup.fleet.FargateLauncher;
 import dev.neons3backup.fleet.RoutePolicy;
 import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.fleet.Runs;
@@ -218,8 +219,8 @@ public final class DispatchHandler
     return new Parts(dispatcher, accounting, clock);
   }
 
-  /** The Fargate route's launcher (ECS RunTask), when the stack has one; wired by that route. */
+  /** The Fargate route's launcher (ECS RunTask), when the stack has one (FARGATE_CLUSTER set). */
   private static Optional<TaskLauncher> launcher() {
-    return Optional.empty();
+    return FargateLauncher.fromEnvironment(System.getenv()).map(TaskLauncher.class::cast);
   }
 }
