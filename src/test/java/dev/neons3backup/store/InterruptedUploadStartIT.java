@@ -39,8 +39,8 @@ class InterruptedUploadStartIT {
                 bucket,
                 "",
                 PartSizer.MIN_PART)) {
-      // Every answer is held from now on: the create reaches S3, its answer does not come back.
-      proxy.holdResponsesOnConnectionsCarrying(0);
+      // The create reaches S3, its answer does not come back.
+      proxy.holdResponsesAfterRequestsContaining("?uploads");
       ObjectSink sink = store.create("db/2026-01-01_02-00-00.sql.gz", "application/gzip");
       CompletableFuture<Thread> writing = new CompletableFuture<>();
       Future<?> write =

@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +30,7 @@ public final class FaultyProxy implements AutoCloseable {
   private volatile long limit = Long.MAX_VALUE;
   private volatile long holdLimit = Long.MAX_VALUE;
   private volatile boolean released;
+  private volatile String holdMarker;
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger toDrop = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
@@ -66,8 +69,17 @@ public final class FaultyProxy implements AutoCloseable {
     holdLimit = bytes;
   }
 
+  /**
+   * From now on, hold back the answers on any connection that sent a request containing {@code
+   * marker} (e.g. {@code "?uploads"}: S3 made the upload, its id never comes back).
+   */
+  public void holdResponsesAfterRequestsContaining(String marker) {
+    holdMarker = marker;
+  }
+
   /** Forwards the answers held back so far, and holds no more: the stalled S3 recovers. */
   public void releaseHeldResponses() {
+    holdMarker = null;
     holdLimit = Long.MAX_VALUE;
     released = true;
   }
@@ -114,8 +126,9 @@ public final class FaultyProxy implements AutoCloseable {
         open.add(upstream);
         java.util.concurrent.atomic.AtomicLong carried =
             new java.util.concurrent.atomic.AtomicLong();
-        pump(client, upstream, true, carried);
-        pump(upstream, client, false, carried);
+        AtomicBoolean marked = new AtomicBoolean();
+        pump(client, upstream, true, carried, marked);
+        pump(upstream, client, false, carried, marked);
       } catch (IOException e) {
         if (server.isClosed()) {
           return;
@@ -125,7 +138,11 @@ public final class FaultyProxy implements AutoCloseable {
   }
 
   private void pump(
-      Socket from, Socket to, boolean toServer, java.util.concurrent.atomic.AtomicLong carried) {
+      Socket from,
+      Socket to,
+      boolean toServer,
+      java.util.concurrent.atomic.AtomicLong carried,
+      AtomicBoolean marked) {
     Thread t =
         new Thread(
             () -> {
@@ -144,7 +161,12 @@ public final class FaultyProxy implements AutoCloseable {
                   if (toServer) {
                     this.toServer.addAndGet(n);
                     carried.addAndGet(n);
-                  } else if (carried.get() > holdLimit) {
+                    String marker = holdMarker;
+                    if (marker != null
+                        && new String(buf, 0, n, StandardCharsets.ISO_8859_1).contains(marker)) {
+                      marked.set(true);
+                    }
+                  } else if (carried.get() > holdLimit || (marked.get() && holdMarker != null)) {
                     held.incrementAndGet();
                     if (!holdUntilReleased()) {
                       return;
