@@ -150,14 +150,7 @@ public final class DispatchHandler
   }
 
   static Parts fromEnvironment() {
-    Settings settings = Settings.fromEnvironment();
-    if (settings.bucket().isEmpty()) {
-      throw BackupException.config("S3_BUCKET is not set; set it to the backup bucket's name.");
-    }
-    if (settings.secretName().isEmpty()) {
-      throw BackupException.config(
-          "SECRET_NAME is not set; set it to the secret that lists the databases.");
-    }
+    Settings settings = Wiring.functionSettings();
     FleetSettings fleet = FleetSettings.fromEnvironment();
     Clock clock = Clock.systemUTC();
     BackupStore store =

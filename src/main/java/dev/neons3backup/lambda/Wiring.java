@@ -42,7 +42,8 @@ record Wiring(
                 .collect(Collectors.toSet()));
   }
 
-  static Wiring fromEnvironment() {
+  /** The settings of a function: S3_BUCKET and SECRET_NAME are required, one line when missing. */
+  static Settings functionSettings() {
     Settings settings = Settings.fromEnvironment();
     if (settings.bucket().isEmpty()) {
       throw BackupException.config("S3_BUCKET is not set; set it to the backup bucket's name.");
@@ -51,6 +52,11 @@ record Wiring(
       throw BackupException.config(
           "SECRET_NAME is not set; set it to the secret that lists the databases.");
     }
+    return settings;
+  }
+
+  static Wiring fromEnvironment() {
+    Settings settings = functionSettings();
     S3BackupStore store =
         new S3BackupStore(
             S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
