@@ -6,6 +6,7 @@ import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.lambda.BackupHandler;
+import dev.neons3backup.lambda.DispatchHandler;
 import dev.neons3backup.lambda.EmbeddedMetrics;
 import dev.neons3backup.lambda.WorkerHandler;
 import dev.neons3backup.store.S3BackupStore;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,14 +41,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * DATABASES small databases of the local cluster backed up twice in the same run, into the same
  * S3Mock (one bucket per mode): (a) the single-function shape, one {@link BackupHandler} invocation
- * over all of them at the default concurrency; (b) the fleet shape, one {@link WorkItem} per
- * database on an ElasticMQ queue, consumed by WORKERS {@link WorkerHandler}s (one per simulated
+ * over all of them at the default concurrency; (b) the fleet shape, the {@link Dispatcher}'s plan
+ * and one {@link WorkItem} per database on an ElasticMQ queue, consumed by WORKERS {@link WorkerHandler}s (one per simulated
  * execution environment) through the tests' {@link EventSourcePoller}. Prints wall time, databases
  * per minute and the ratio; counts every S3, SQS and Secrets Manager request by operation. Fails
  * (exit 1) unless each mode left exactly one complete backup per database and no open upload. Never
@@ -205,21 +205,28 @@ public final class FleetBench {
               Map.of());
       envs.add(event -> handler.handleRequest(event, null));
     }
-    List<WorkItem> items =
-        names.stream().map(n -> new WorkItem(RUN, n, new WorkItem.Listed(n), false)).toList();
-    log("fleet: %d messages, %d workers", items.size(), workers);
+    log("fleet: %d databases, %d workers", names.size(), workers);
     EventSourcePoller.Stats stats;
     double wall;
     double send;
+    RunReport report;
     try (SqsClient sender = sqs(mq, sqsSend);
         SqsClient poller = sqs(mq, sqsPoll)) {
+      DispatchHandler.Parts dispatch = dispatcher(bucket, secretId, sender, queues, s3);
       long t0 = System.nanoTime();
-      dispatch(sender, queues.workUrl(), items);
+      Dispatcher.Result sent = dispatch.dispatcher().dispatch(RUN);
       send = seconds(t0);
+      if (sent.sent() != names.size()) {
+        throw new IllegalStateException("fleet: the dispatcher sent " + sent);
+      }
       stats = new EventSourcePoller(poller, queues.workUrl(), envs).drain();
       wall = seconds(t0);
+      report = dispatch.accounting().account(RUN);
     } finally {
       mq.close();
+    }
+    if (report.backedUp() != names.size() || !report.missing().isEmpty()) {
+      throw new IllegalStateException("fleet: the run's report says " + report);
     }
     if (stats.deleted() != names.size() || stats.leftForRedelivery() != 0) {
       throw new IllegalStateException(
@@ -241,22 +248,28 @@ public final class FleetBench {
   }
 
   /**
-   * The dispatcher's sending step, done here by hand because fleet/Dispatcher is not on this
-   * branch: one message per item, {@code WorkItem.toJson()} as the body, 10 per SendMessageBatch.
-   * Swap this method's body for the dispatcher when it exists.
+   * The fleet's dispatcher and accounting as the dispatch function builds them: the plan from the
+   * secret, one message per database, the report after the run.
    */
-  static void dispatch(SqsClient sqs, String queueUrl, List<WorkItem> items) {
-    for (int from = 0; from < items.size(); from += 10) {
-      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (int i = from; i < Math.min(from + 10, items.size()); i++) {
-        String body = items.get(i).toJson();
-        entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(body).build());
-      }
-      SendMessageBatchResponse r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-      if (!r.failed().isEmpty()) {
-        throw new IllegalStateException("SendMessageBatch refused " + r.failed());
-      }
-    }
+  private static DispatchHandler.Parts dispatcher(
+      String bucket,
+      String secretId,
+      SqsClient sqs,
+      ElasticMqServer.Queues queues,
+      Counter counter) {
+    S3Client client =
+        S3.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+    SecretsManagerClient secrets = SECRETS.client();
+    return DispatchHandler.parts(
+        new S3BackupStore(client, bucket, "", S3BackupStore.DEFAULT_PART_SIZE),
+        () -> SecretTargets.load(secrets, secretId),
+        Map.of(
+            "WORK_QUEUE_URL", queues.workUrl(), "DEAD_LETTER_QUEUE_URL", queues.deadLetterUrl()),
+        sqs,
+        (subject, message) -> log("alarm: %s", subject),
+        Optional.empty(),
+        metrics(),
+        Clock.systemUTC());
   }
 
   // ---- verification -------------------------------------------------------------------------
@@ -270,6 +283,9 @@ public final class FleetBench {
       Map<String, TreeSet<String>> byName = new HashMap<>();
       for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
         String key = o.key();
+        if (key.startsWith("_runs/")) {
+          continue; // the run's plan and report
+        }
         byName.computeIfAbsent(key.substring(0, key.indexOf('/')), k -> new TreeSet<>()).add(key);
       }
       List<String> problems = new ArrayList<>();
