@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -28,7 +29,7 @@ public final class Dispatcher {
   private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
 
   private final Runs runs;
-  private final Supplier<TargetResolver.References> references;
+  private final Function<BooleanSupplier, TargetResolver.References> references;
   private final WorkQueue queue;
   private final Optional<TaskLauncher> launcher;
   private final RoutePolicy policy;
@@ -36,7 +37,7 @@ public final class Dispatcher {
 
   public Dispatcher(
       Runs runs,
-      Supplier<TargetResolver.References> references,
+      Function<BooleanSupplier, TargetResolver.References> references,
       WorkQueue queue,
       Optional<TaskLauncher> launcher,
       RoutePolicy policy,
@@ -58,6 +59,14 @@ public final class Dispatcher {
   public record Result(Instant run, int planned, int sent, int launched, int stored) {}
 
   public Result dispatch(Instant run) throws IOException {
+    return dispatch(run, () -> false);
+  }
+
+  /**
+   * Dispatches the run; discovery examines no further Neon project once {@code outOfTime} says so,
+   * and the plan names the projects it left out (a refused entry the report and alarm carry).
+   */
+  public Result dispatch(Instant run, BooleanSupplier outOfTime) throws IOException {
     Optional<RunPlan> existing = runs.plan(run);
     RunPlan plan;
     List<Boolean> complete;
@@ -66,7 +75,7 @@ public final class Dispatcher {
       LOG.info("run {}: reusing its plan ({} databases)", run, plan.databases().size());
       complete = Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
     } else {
-      Planned fresh = plan(run);
+      Planned fresh = plan(run, outOfTime);
       plan = runs.putPlan(fresh.plan());
       complete =
           plan == fresh.plan()
@@ -79,8 +88,8 @@ public final class Dispatcher {
 
   private record Planned(RunPlan plan, List<Boolean> complete) {}
 
-  private Planned plan(Instant run) {
-    TargetResolver.References refs = references.get();
+  private Planned plan(Instant run, BooleanSupplier outOfTime) {
+    TargetResolver.References refs = references.apply(outOfTime);
     List<RunPlan.Rejected> rejected = new ArrayList<>();
     for (TargetList.Rejected r : refs.listed().rejected()) {
       rejected.add(new RunPlan.Rejected(r.name(), r.reason()));

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
@@ -58,6 +59,9 @@ public final class DispatchHandler
   private final Supplier<Parts> parts;
   private Parts built;
 
+  /** Time kept after discovery for the plan, the messages and the earlier runs' accounting. */
+  static final Duration DISCOVERY_MARGIN = Duration.ofMinutes(3);
+
   /** Used by the Lambda runtime: everything from the environment, built on first use and kept. */
   public DispatchHandler() {
     this.parts = DispatchHandler::fromEnvironment;
@@ -77,7 +81,7 @@ public final class DispatchHandler
         Parts p = parts();
         return "account".equals(event == null ? null : event.get("action"))
             ? account(p, event)
-            : dispatch(p, event);
+            : dispatch(p, event, context);
       } catch (IOException e) {
         BackupException storage = new BackupException(ErrorCode.STORAGE, e.getMessage(), e);
         LOG.error(storage.getMessage());
@@ -89,7 +93,8 @@ public final class DispatchHandler
     }
   }
 
-  private Map<String, Object> dispatch(Parts p, Map<String, Object> event) throws IOException {
+  private Map<String, Object> dispatch(Parts p, Map<String, Object> event, Context context)
+      throws IOException {
     Instant run = BackupHandler.keyTime(event, p.clock());
     try {
       p.accounting().accountUnaccounted(Optional.of(run));
@@ -97,7 +102,11 @@ public final class DispatchHandler
       // Tonight's backups matter more than last night's report: the accounting schedule retries.
       LOG.error("accounting for earlier runs failed: {}", e.getMessage());
     }
-    Dispatcher.Result r = p.dispatcher().dispatch(run);
+    // Discovery of thousands of Neon projects can outlast one invocation (Neon's API admits 700
+    // requests a minute): it stops early enough to plan, send and report what it found.
+    BooleanSupplier outOfTime =
+        () -> context != null && context.getRemainingTimeInMillis() < DISCOVERY_MARGIN.toMillis();
+    Dispatcher.Result r = p.dispatcher().dispatch(run, outOfTime);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("run", r.run().toString());
     out.put("planned", r.planned());
@@ -196,7 +205,7 @@ public final class DispatchHandler
     Dispatcher dispatcher =
         new Dispatcher(
             runs,
-            () -> resolver.references(targets.load()),
+            stop -> resolver.references(targets.load(), stop),
             new SqsWorkQueue(sqs, fleet.workQueueUrl()),
             launcher,
             new RoutePolicy(

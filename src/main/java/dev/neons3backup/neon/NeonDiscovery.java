@@ -6,6 +6,7 @@ import dev.neons3backup.concurrent.Threads;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -63,21 +65,51 @@ public final class NeonDiscovery {
    * worker asks for its own database's URI.
    */
   public List<DiscoveredDatabase> references(NeonSelection selection) {
-    return find(selection, false);
+    return references(selection, () -> false).databases();
+  }
+
+  /**
+   * As {@link #references(NeonSelection)}, examining no further project once {@code stop} says so
+   * (the invocation is running out of time): what was found, and the ids of the projects not
+   * examined, so that the caller can name them instead of losing the whole night.
+   */
+  public Found references(NeonSelection selection, BooleanSupplier stop) {
+    return find(selection, false, stop);
+  }
+
+  /** Discovered databases, and the selected projects that were not examined. */
+  public record Found(List<DiscoveredDatabase> databases, List<String> unexamined) {
+    public Found {
+      databases = List.copyOf(databases);
+      unexamined = List.copyOf(unexamined);
+    }
   }
 
   private List<DiscoveredDatabase> find(NeonSelection selection, boolean uris) {
+    return find(selection, uris, () -> false).databases();
+  }
+
+  private Found find(NeonSelection selection, boolean uris, BooleanSupplier stop) {
     Optional<String> org = organization();
     List<NeonApi.Project> projects =
         api.projects(org).stream().filter(selection::project).collect(Collectors.toList());
     LOG.info("Neon: {} project(s) selected", projects.size());
     List<DiscoveredDatabase> found = new ArrayList<>();
+    List<String> unexamined = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool =
         Executors.newFixedThreadPool(PARALLEL, Threads.daemons("neon-discovery"));
     try {
       List<Future<List<DiscoveredDatabase>>> work = new ArrayList<>();
       for (NeonApi.Project p : projects) {
-        work.add(pool.submit(() -> project(p, selection, uris)));
+        work.add(
+            pool.submit(
+                () -> {
+                  if (stop.getAsBoolean()) {
+                    unexamined.add(p.id());
+                    return List.<DiscoveredDatabase>of();
+                  }
+                  return project(p, selection, uris);
+                }));
       }
       for (Future<List<DiscoveredDatabase>> f : work) {
         found.addAll(Threads.await(f));
@@ -88,7 +120,12 @@ public final class NeonDiscovery {
     found.sort(Comparator.comparing(DiscoveredDatabase::name));
     checkUnique(found);
     LOG.info("Neon: {} database(s) discovered with {} API call(s)", found.size(), api.totalCalls());
-    return found;
+    if (!unexamined.isEmpty()) {
+      LOG.error("Neon: out of time, {} project(s) not examined", unexamined.size());
+    }
+    List<String> skipped = new ArrayList<>(unexamined);
+    Collections.sort(skipped);
+    return new Found(found, skipped);
   }
 
   /** The {@code org_id} to list projects with, if any. */

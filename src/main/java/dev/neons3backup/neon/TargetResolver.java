@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
@@ -108,21 +109,34 @@ public final class TargetResolver {
    * matched by name only, and a discovered name that a listed entry has is refused as a clash.
    */
   public References references(TargetList listed) {
+    return references(listed, () -> false);
+  }
+
+  /**
+   * As {@link #references(TargetList)}, examining no further Neon project once {@code stop} says
+   * so: the projects left out become one refused {@value #DISCOVERY_ENTRY} entry that names them,
+   * so the run's report and its alarm say which part of the fleet this night did not reach.
+   */
+  public References references(TargetList listed, BooleanSupplier stop) {
     if (listed.neon().isEmpty()) {
       return new References(listed, List.of(), false);
     }
     NeonSettings settings = listed.neon().get();
     NeonConfig config = NeonConfig.withKey(env, settings.apiKey(), settings.orgId());
-    List<DiscoveredDatabase> found;
+    NeonDiscovery.Found result;
     try {
-      found = new NeonDiscovery(new NeonApi(config), config).references(selection(settings));
+      result = new NeonDiscovery(new NeonApi(config), config).references(selection(settings), stop);
     } catch (RuntimeException e) {
       return new References(discoveryFailed(listed, e).targets(), List.of(), false);
     }
+    List<DiscoveredDatabase> found = result.databases();
     Set<String> listedNames = new TreeSet<>();
     listed.targets().forEach(t -> listedNames.add(t.name()));
     listed.rejected().forEach(r -> listedNames.add(r.name()));
     List<TargetList.Rejected> rejected = new ArrayList<>(listed.rejected());
+    if (!result.unexamined().isEmpty()) {
+      rejected.add(unexamined(result.unexamined()));
+    }
     List<DiscoveredDatabase> rest = new ArrayList<>();
     for (DiscoveredDatabase d : found) {
       if (listedNames.contains(d.name())) {
@@ -133,6 +147,22 @@ public final class TargetResolver {
     }
     return new References(
         new TargetList(listed.targets(), rejected, Optional.empty()), rest, settings.snapshot());
+  }
+
+  private static TargetList.Rejected unexamined(List<String> projects) {
+    int shown = Math.min(20, projects.size());
+    String ids =
+        String.join(", ", projects.subList(0, shown))
+            + (projects.size() > shown ? " and " + (projects.size() - shown) + " more" : "");
+    return new TargetList.Rejected(
+        Integer.MAX_VALUE,
+        DISCOVERY_ENTRY,
+        "Neon discovery ran out of the invocation's time: "
+            + projects.size()
+            + " project(s) not examined, their databases are not in this run ("
+            + ids
+            + "); narrow the project selection or split the projects over stacks (README, fleet"
+            + " limits).");
   }
 
   /**

@@ -272,7 +272,9 @@ class FleetDispatchIT {
       Dispatcher first =
           new Dispatcher(
               new Runs(store()),
-              () -> resolver.references(SecretTargets.load(Harness.SECRETS.client(), h.secretId)),
+              stop ->
+                  resolver.references(
+                      SecretTargets.load(Harness.SECRETS.client(), h.secretId), stop),
               dying,
               Optional.empty(),
               new RoutePolicy(Duration.ofMinutes(10), false),

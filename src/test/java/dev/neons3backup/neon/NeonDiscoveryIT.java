@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.config.NeonSettings;
+import dev.neons3backup.config.TargetList;
 import dev.neons3backup.testing.NeonApiEmulator;
 import dev.neons3backup.testing.NeonApiEmulator.KeyKind;
 import dev.neons3backup.testing.PostgresCluster;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,72 @@ class NeonDiscoveryIT {
   @AfterEach
   void stop() {
     neon.close();
+  }
+
+  @Test
+  void referencesAskForNoConnectionUri() {
+    projects(5);
+    NeonDiscovery.Found found =
+        discovery(ORG_KEY).references(NeonSelection.everything(), () -> false);
+    assertThat(found.databases()).hasSize(10);
+    assertThat(found.unexamined()).isEmpty();
+    assertThat(neon.calls()).doesNotContainKey("GET /projects/{project_id}/connection_uri");
+  }
+
+  @Test
+  void outOfTimeDiscoveryExaminesNoFurtherProjectAndNamesTheOnesItLeftOut() {
+    projects(7);
+    AtomicInteger asked = new AtomicInteger();
+    // Time runs out after three projects were started, in whatever order the threads take them.
+    NeonDiscovery.Found found =
+        discovery(ORG_KEY)
+            .references(NeonSelection.everything(), () -> asked.incrementAndGet() > 3);
+    assertThat(found.databases()).hasSize(6);
+    assertThat(found.unexamined()).hasSize(4);
+    assertThat(found.databases().stream().map(DiscoveredDatabase::projectId))
+        .doesNotContainAnyElementsOf(found.unexamined());
+    assertThat(neon.calls().get("GET /projects/{project_id}/branches")).isEqualTo(3);
+  }
+
+  @Test
+  void theFleetsPlanNamesTheProjectsDiscoveryLeftOut() {
+    projects(4);
+    Map<String, String> env = Map.of("NEON_API_URL", neon.url());
+    TargetResolver resolver = new TargetResolver(env, Clock.systemUTC(), Set::of);
+    TargetList secret =
+        new TargetList(
+            List.of(),
+            List.of(),
+            Optional.of(
+                new NeonSettings(
+                    ORG_KEY, Optional.empty(), List.of(), List.of(), false, List.of(), false)));
+
+    TargetResolver.References refs = resolver.references(secret, () -> true);
+
+    assertThat(refs.discovered()).isEmpty();
+    assertThat(refs.listed().rejected())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.name()).isEqualTo(TargetResolver.DISCOVERY_ENTRY);
+              assertThat(r.reason())
+                  .startsWith("Neon discovery ran out of the invocation's time: 4 project(s)")
+                  .contains("proj-0", "proj-3")
+                  .doesNotContain(ORG_KEY);
+            });
+  }
+
+  private NeonDiscovery discovery(String key) {
+    Map<String, String> e = new HashMap<>();
+    e.put("NEON_API_KEY", key);
+    e.put("NEON_API_URL", neon.url());
+    NeonConfig config = NeonConfig.from(e);
+    NeonApi api =
+        new NeonApi(
+            config,
+            RateLimiter.forNeon(),
+            new NeonApi.Retries(8, 3, Duration.ofMillis(10), Duration.ofSeconds(2)));
+    return new NeonDiscovery(api, config);
   }
 
   private List<DiscoveredDatabase> discover(String key, NeonSelection selection, String... env) {
