@@ -146,6 +146,14 @@ public final class NeonSnapshots {
     return s;
   }
 
+  private static NeonApiException operationFailed(
+      NeonApi.Operation op, String what, String outcome) {
+    return new NeonApiException(
+        200,
+        ErrorCode.DATABASE,
+        "Neon's " + op.action() + " operation " + op.id() + " for the " + what + " " + outcome);
+  }
+
   /** Polls {@code op} until it finished (or was skipped); fails on failed or cancelled. */
   private void await(String projectId, NeonApi.Operation op, String what) {
     long deadline = System.nanoTime() + polling.maxWait().toNanos();
@@ -157,16 +165,10 @@ public final class NeonSnapshots {
           return;
         }
         case "failed", "cancelling", "cancelled" ->
-            throw new NeonApiException(
-                200,
-                ErrorCode.DATABASE,
-                "Neon's "
-                    + now.action()
-                    + " operation "
-                    + now.id()
-                    + " for the "
-                    + what
-                    + " ended "
+            throw operationFailed(
+                now,
+                what,
+                "ended "
                     + now.status()
                     + "; run again, or see the project's operations in the Neon console.");
         default -> {
@@ -174,16 +176,10 @@ public final class NeonSnapshots {
         }
       }
       if (poll >= polling.maxPolls() || System.nanoTime() > deadline) {
-        throw new NeonApiException(
-            200,
-            ErrorCode.DATABASE,
-            "Neon's "
-                + now.action()
-                + " operation "
-                + now.id()
-                + " for the "
-                + what
-                + " was still "
+        throw operationFailed(
+            now,
+            what,
+            "was still "
                 + now.status()
                 + " after "
                 + poll
