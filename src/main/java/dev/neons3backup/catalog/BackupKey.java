@@ -22,8 +22,11 @@ public record BackupKey(String database, Instant time, Compression compression) 
   /** Written by a successful {@code verify}. */
   private static final String VERIFIED_SUFFIX = ".verified.json";
 
+  /** Written by a {@code drill}, passed or failed: see {@link DrillRecord}. */
+  private static final String DRILL_SUFFIX = ".drill.json";
+
   private static final List<String> SIDE_FILE_SUFFIXES =
-      List.of(MANIFEST_SUFFIX, SHA256_SUFFIX, VERIFIED_SUFFIX);
+      List.of(MANIFEST_SUFFIX, SHA256_SUFFIX, VERIFIED_SUFFIX, DRILL_SUFFIX);
 
   public BackupKey {
     Objects.requireNonNull(database, "database");
@@ -67,6 +70,10 @@ public record BackupKey(String database, Instant time, Compression compression) 
 
   public String verifiedKey() {
     return format() + VERIFIED_SUFFIX;
+  }
+
+  public String drillKey() {
+    return format() + DRILL_SUFFIX;
   }
 
   /** Every side file a backup may have, in the order a prune deletes them (after the object). */

@@ -55,8 +55,13 @@ class BackupKeyTest {
     BackupKey key = new BackupKey("shop", TIME, Compression.GZIP);
     String object = "shop/2026-03-04_05-06-07.sql.gz";
     assertThat(key.sideFiles())
-        .containsExactly(object + ".manifest.json", object + ".sha256", object + ".verified.json");
+        .containsExactly(
+            object + ".manifest.json",
+            object + ".sha256",
+            object + ".verified.json",
+            object + ".drill.json");
     assertThat(key.sideFiles())
-        .containsExactlyInAnyOrder(key.manifestKey(), key.sha256Key(), key.verifiedKey());
+        .containsExactlyInAnyOrder(
+            key.manifestKey(), key.sha256Key(), key.verifiedKey(), key.drillKey());
   }
 }
