@@ -15,6 +15,12 @@ import java.util.Optional;
  *     last backup took longer is routed to Fargate when the stack has it
  * @param sqsEndpoint {@code AWS_ENDPOINT_URL_SQS} or {@code AWS_ENDPOINT_URL}
  * @param snsEndpoint {@code AWS_ENDPOINT_URL_SNS} or {@code AWS_ENDPOINT_URL}
+ * @param lambdaEndpoint {@code AWS_ENDPOINT_URL_LAMBDA} or {@code AWS_ENDPOINT_URL}, where the
+ *     dispatcher invokes itself to continue Neon discovery
+ * @param projectsPerInvocation {@code NEON_PROJECTS_PER_INVOCATION}: at most this many Neon
+ *     projects examined by one dispatcher invocation (the rest continue in the next), to leave room
+ *     in the account's Neon API rate for other tools; none by default (until 3 minutes before the
+ *     invocation's deadline)
  */
 public record FleetSettings(
     String workQueueUrl,
@@ -22,7 +28,9 @@ public record FleetSettings(
     Optional<String> alarmTopicArn,
     int fargateThresholdMinutes,
     Optional<URI> sqsEndpoint,
-    Optional<URI> snsEndpoint) {
+    Optional<URI> snsEndpoint,
+    Optional<URI> lambdaEndpoint,
+    Optional<Integer> projectsPerInvocation) {
 
   public static FleetSettings fromEnvironment() {
     return from(System.getenv());
@@ -46,7 +54,24 @@ public record FleetSettings(
         Settings.get(env, "ALARM_TOPIC_ARN"),
         threshold,
         Settings.endpoint(env, "AWS_ENDPOINT_URL_SQS"),
-        Settings.endpoint(env, "AWS_ENDPOINT_URL_SNS"));
+        Settings.endpoint(env, "AWS_ENDPOINT_URL_SNS"),
+        Settings.endpoint(env, "AWS_ENDPOINT_URL_LAMBDA"),
+        Settings.get(env, "NEON_PROJECTS_PER_INVOCATION").map(FleetSettings::projects));
+  }
+
+  private static int projects(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw BackupException.config(
+        "NEON_PROJECTS_PER_INVOCATION is '"
+            + value
+            + "'; it must be a whole number of projects, 1 or more.");
   }
 
   private static int minutes(String value) {

@@ -2,6 +2,8 @@ package dev.neons3backup.fleet;
 
 import dev.neons3backup.BackupException;
 import dev.neons3backup.catalog.KeyTime;
+import dev.neons3backup.config.TargetList;
+import dev.neons3backup.neon.TargetResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,35 +59,51 @@ public final class Accounting {
     return reports;
   }
 
+  /**
+   * Accounts for every part of the run's plan. A part that left Neon projects to a next part that
+   * never ran (its invocation refused, or the chain broken) counts as one missing {@value
+   * TargetResolver#DISCOVERY_ENTRY} entry naming those projects.
+   */
   public RunReport account(Instant run) throws IOException {
-    RunPlan plan =
-        runs.plan(run)
-            .orElseThrow(
-                () ->
-                    BackupException.config(
-                        "run "
-                            + run
-                            + " has no plan at "
-                            + runs.describe(Runs.planKey(run))
-                            + "; give the key time of a dispatched run."));
-    List<Boolean> complete = Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
-    int dead = deadLetters.depth();
+    List<RunPlan> parts = runs.plans(run);
+    if (parts.isEmpty() || parts.get(0).part() != 1) {
+      throw BackupException.config(
+          "run "
+              + run
+              + " has no plan at "
+              + runs.describe(Runs.planKey(run))
+              + "; give the key time of a dispatched run.");
+    }
+    List<RunPlan.Database> databases = new ArrayList<>();
     List<RunReport.Missing> missing = new ArrayList<>();
-    plan.rejected().forEach(r -> missing.add(new RunReport.Missing(r.name(), r.reason())));
+    int size = 0;
+    for (RunPlan plan : parts) {
+      databases.addAll(plan.databases());
+      plan.rejected().forEach(r -> missing.add(new RunReport.Missing(r.name(), r.reason())));
+      size += plan.size();
+      if (!plan.remaining().isEmpty()
+          && parts.stream().noneMatch(p -> p.part() == plan.part() + 1)) {
+        TargetList.Rejected left = TargetResolver.leftOut(plan.remaining(), neverRan(plan));
+        missing.add(new RunReport.Missing(left.name(), left.reason()));
+        size++;
+      }
+    }
+    List<Boolean> complete = Parallel.map(databases, d -> runs.complete(d.name(), run));
+    int dead = deadLetters.depth();
     for (int i = 0; i < complete.size(); i++) {
       if (!complete.get(i)) {
-        RunPlan.Database d = plan.databases().get(i);
+        RunPlan.Database d = databases.get(i);
         missing.add(new RunReport.Missing(d.name(), why(d, run, dead)));
       }
     }
     int backedUp = (int) complete.stream().filter(c -> c).count();
-    RunReport report = RunReport.of(run, clock.instant(), plan.size(), backedUp, missing, dead);
+    RunReport report = RunReport.of(run, clock.instant(), size, backedUp, missing, dead);
     runs.putReport(report);
     LOG.info(
         "run {}: {} of {} databases backed up, {} missing, {} in the dead-letter queue",
         run,
         backedUp,
-        plan.size(),
+        size,
         missing.size(),
         dead);
     metrics.accept(report);
@@ -93,6 +111,14 @@ public final class Accounting {
       alarm(report);
     }
     return report;
+  }
+
+  private static String neverRan(RunPlan plan) {
+    return "Neon discovery stopped in part "
+        + plan.part()
+        + " of the run and its continuation (part "
+        + (plan.part() + 1)
+        + ") never ran";
   }
 
   private static String why(RunPlan.Database d, Instant run, int dead) {

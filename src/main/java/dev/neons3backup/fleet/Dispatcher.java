@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -24,12 +24,17 @@ import org.apache.logging.log4j.Logger;
  * run is not complete yet, or starts a Fargate task for one routed there. So a dispatch killed
  * half-way and retried ends with every planned database sent at least once and none backed up twice
  * (every attempt writes the run's key, which a worker never overwrites).
+ *
+ * <p>When Neon discovery runs out of the invocation's time, the part planned so far is written with
+ * the projects it left ({@link RunPlan#remaining()}), sent, and a {@link Continuation} is asked to
+ * plan the next part from there; that part is a plan object of its own, written once, so a retried
+ * or duplicated continuation reuses it and no database is planned twice.
  */
 public final class Dispatcher {
   private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
 
   private final Runs runs;
-  private final Function<BooleanSupplier, TargetResolver.References> references;
+  private final Discovery references;
   private final WorkQueue queue;
   private final Optional<TaskLauncher> launcher;
   private final RoutePolicy policy;
@@ -37,7 +42,7 @@ public final class Dispatcher {
 
   public Dispatcher(
       Runs runs,
-      Function<BooleanSupplier, TargetResolver.References> references,
+      Discovery references,
       WorkQueue queue,
       Optional<TaskLauncher> launcher,
       RoutePolicy policy,
@@ -50,32 +55,54 @@ public final class Dispatcher {
     this.clock = clock;
   }
 
+  /** The night's targets as references; with projects given, only those Neon projects. */
+  @FunctionalInterface
+  public interface Discovery {
+    TargetResolver.References find(Optional<Set<String>> projects, BooleanSupplier stop);
+  }
+
   /**
-   * @param planned databases in the plan (refused entries not counted)
+   * @param planned databases in this part's plan (refused entries not counted)
    * @param sent messages sent to the queue
    * @param launched Fargate tasks started
    * @param stored databases skipped: their backup for the run was already complete
+   * @param part the part of the run this invocation dispatched
+   * @param remaining Neon projects left to the next part
    */
-  public record Result(Instant run, int planned, int sent, int launched, int stored) {}
+  public record Result(
+      Instant run, int planned, int sent, int launched, int stored, int part, int remaining) {}
 
   public Result dispatch(Instant run) throws IOException {
     return dispatch(run, () -> false);
   }
 
   /**
-   * Dispatches the run; discovery examines no further Neon project once {@code outOfTime} says so,
-   * and the plan names the projects it left out (a refused entry the report and alarm carry).
+   * Dispatches the run in one invocation; discovery examines no further Neon project once {@code
+   * outOfTime} says so, and the plan names the projects it left out (a refused entry the report and
+   * alarm carry).
    */
   public Result dispatch(Instant run, BooleanSupplier outOfTime) throws IOException {
-    Optional<RunPlan> existing = runs.plan(run);
+    return dispatch(run, 1, outOfTime, Optional.empty());
+  }
+
+  /**
+   * Dispatches part {@code part} of the run: part 1 discovers everything, part n the projects part
+   * n-1 left. Projects this part leaves go to {@code next} (part n+1), or, without one, are named
+   * in a refused entry.
+   */
+  public Result dispatch(
+      Instant run, int part, BooleanSupplier outOfTime, Optional<Continuation> next)
+      throws IOException {
+    Optional<RunPlan> existing = runs.plan(run, part);
     RunPlan plan;
     List<Boolean> complete;
     if (existing.isPresent()) {
       plan = existing.get();
-      LOG.info("run {}: reusing its plan ({} databases)", run, plan.databases().size());
+      LOG.info(
+          "run {}: reusing part {} of its plan ({} databases)", run, part, plan.databases().size());
       complete = Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
     } else {
-      Planned fresh = plan(run, outOfTime);
+      Planned fresh = plan(run, part, scope(run, part), outOfTime, next.isPresent());
       plan = runs.putPlan(fresh.plan());
       complete =
           plan == fresh.plan()
@@ -83,16 +110,89 @@ public final class Dispatcher {
               : Parallel.map(plan.databases(), d -> runs.complete(d.name(), run));
     }
     plan.rejected().forEach(r -> LOG.error(r.reason()));
-    return send(plan, complete);
+    if (!plan.remaining().isEmpty()) {
+      continueWith(plan, next);
+    }
+    Result r = send(plan, complete);
+    return new Result(
+        r.run(), r.planned(), r.sent(), r.launched(), r.stored(), part, plan.remaining().size());
+  }
+
+  /** The projects part {@code part} examines: all for part 1, else those the part before left. */
+  private Optional<Set<String>> scope(Instant run, int part) throws IOException {
+    if (part == 1) {
+      return Optional.empty();
+    }
+    RunPlan before =
+        runs.plan(run, part - 1)
+            .orElseThrow(
+                () ->
+                    BackupException.config(
+                        "run "
+                            + run
+                            + " has no part "
+                            + (part - 1)
+                            + " at "
+                            + runs.describe(Runs.planKey(run, part - 1))
+                            + ", so part "
+                            + part
+                            + " has nothing to continue from."));
+    return Optional.of(Set.copyOf(before.remaining()));
+  }
+
+  /**
+   * Asks for the next part, unless it is planned already (this is a retry or a duplicate). When it
+   * cannot be asked for, the part's remaining projects, with no next part, are what accounting
+   * names as never examined.
+   */
+  private void continueWith(RunPlan plan, Optional<Continuation> next) throws IOException {
+    Instant run = plan.runTime();
+    int part = plan.part() + 1;
+    if (runs.plan(run, part).isPresent()) {
+      LOG.info("run {}: part {} is already planned; not asked for again", run, part);
+      return;
+    }
+    String why;
+    try {
+      if (next.isPresent()) {
+        next.get().request(run, part);
+        LOG.info(
+            "run {}: Neon discovery continues in part {} with {} project(s)",
+            run,
+            part,
+            plan.remaining().size());
+        return;
+      }
+      why = "no continuation is possible here";
+    } catch (IOException | RuntimeException e) {
+      why = e.getMessage();
+    }
+    LOG.error(
+        "run {}: Neon discovery cannot continue in another invocation ({}); {} project(s) not"
+            + " examined, the run's report will name them",
+        run,
+        why,
+        plan.remaining().size());
   }
 
   private record Planned(RunPlan plan, List<Boolean> complete) {}
 
-  private Planned plan(Instant run, BooleanSupplier outOfTime) {
-    TargetResolver.References refs = references.apply(outOfTime);
+  private Planned plan(
+      Instant run,
+      int part,
+      Optional<Set<String>> scope,
+      BooleanSupplier outOfTime,
+      boolean canContinue) {
+    TargetResolver.References refs = references.find(scope, outOfTime);
     List<RunPlan.Rejected> rejected = new ArrayList<>();
     for (TargetList.Rejected r : refs.listed().rejected()) {
       rejected.add(new RunPlan.Rejected(r.name(), r.reason()));
+    }
+    List<String> remaining = canContinue ? refs.unexamined() : List.of();
+    if (!canContinue && !refs.unexamined().isEmpty()) {
+      TargetList.Rejected left =
+          TargetResolver.leftOut(refs.unexamined(), TargetResolver.OUT_OF_TIME);
+      rejected.add(new RunPlan.Rejected(left.name(), left.reason()));
     }
     List<WorkItem> items = items(run, refs, rejected);
     List<Runs.History> histories = Parallel.map(items, i -> runs.history(i.name()));
@@ -104,8 +204,14 @@ public final class Dispatcher {
       databases.add(RunPlan.Database.of(items.get(i), route));
       complete.add(h.completeAt(run));
     }
-    RunPlan plan = RunPlan.of(run, clock.instant(), databases, rejected);
-    LOG.info("run {}: planned {} databases ({} refused)", run, databases.size(), rejected.size());
+    RunPlan plan = RunPlan.of(run, part, clock.instant(), databases, rejected, remaining);
+    LOG.info(
+        "run {}: part {} planned {} databases ({} refused, {} Neon project(s) left)",
+        run,
+        part,
+        databases.size(),
+        rejected.size(),
+        remaining.size());
     return new Planned(plan, complete);
   }
 
@@ -157,7 +263,7 @@ public final class Dispatcher {
         sent,
         launched,
         stored);
-    return new Result(run, plan.databases().size(), sent, launched, stored);
+    return new Result(run, plan.databases().size(), sent, launched, stored, plan.part(), 0);
   }
 
   private int flush(List<WorkItem> batch) throws IOException {

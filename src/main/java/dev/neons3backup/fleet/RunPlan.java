@@ -12,12 +12,24 @@ import java.util.List;
  * It is the run's auditable record and what accounting compares the store with. It holds references
  * only, never a credential.
  *
+ * <p>A run whose Neon discovery outlasts one dispatcher invocation has several parts (1, 2, …),
+ * each planned by one invocation; a part that stopped early names the projects it left in {@code
+ * remaining}, which the next part examines (the cursor of the run's discovery).
+ *
  * @param v the format version
  * @param run the run's key time (ISO-8601)
  * @param createdAt when the dispatcher wrote it
+ * @param part 1 for the scheduled invocation's plan, 2… for its continuations
+ * @param remaining ids of the Neon projects this part did not examine, left to part {@code part+1}
  */
 public record RunPlan(
-    int v, String run, String createdAt, List<Database> databases, List<Rejected> rejected) {
+    int v,
+    String run,
+    String createdAt,
+    List<Database> databases,
+    List<Rejected> rejected,
+    int part,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> remaining) {
   public static final int VERSION = 1;
   public static final String QUEUE = "queue";
   public static final String FARGATE = "fargate";
@@ -25,11 +37,25 @@ public record RunPlan(
   public RunPlan {
     databases = List.copyOf(databases);
     rejected = List.copyOf(rejected);
+    // Plans written before runs had parts have neither field: they were the whole run.
+    part = Math.max(1, part);
+    remaining = remaining == null ? List.of() : List.copyOf(remaining);
   }
 
   public static RunPlan of(
       Instant run, Instant createdAt, List<Database> databases, List<Rejected> rejected) {
-    return new RunPlan(VERSION, run.toString(), createdAt.toString(), databases, rejected);
+    return of(run, 1, createdAt, databases, rejected, List.of());
+  }
+
+  public static RunPlan of(
+      Instant run,
+      int part,
+      Instant createdAt,
+      List<Database> databases,
+      List<Rejected> rejected,
+      List<String> remaining) {
+    return new RunPlan(
+        VERSION, run.toString(), createdAt.toString(), databases, rejected, part, remaining);
   }
 
   public Instant runTime() {

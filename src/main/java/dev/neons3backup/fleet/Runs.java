@@ -21,10 +21,15 @@ import java.util.Set;
  * The fleet's objects in the store: run plans and reports under {@value #PREFIX} (a prefix that is
  * no backup name: {@link BackupKey} never parses a key with two slashes, and {@code DatabaseTarget}
  * refuses the name), and what the store holds for one database at one run.
+ *
+ * <p>One run's folder: {@code plan.json} (part 1, written by the scheduled invocation), {@code
+ * plan-2.json}, {@code plan-3.json} … (the parts its continuations planned, when Neon discovery
+ * outlasted an invocation), and {@code report.json}.
  */
 public final class Runs {
   public static final String PREFIX = DatabaseTarget.RESERVED + "/";
   private static final String PLAN = "plan.json";
+  private static final String PART = "plan-";
   private static final String REPORT = "report.json";
   private static final String JSON = "application/json";
 
@@ -35,7 +40,16 @@ public final class Runs {
   }
 
   public static String planKey(Instant run) {
-    return PREFIX + KeyTime.format(run) + "/" + PLAN;
+    return planKey(run, 1);
+  }
+
+  /** Part 1 is {@code plan.json} (as runs of one part always were), part n {@code plan-n.json}. */
+  public static String planKey(Instant run, int part) {
+    return folder(run) + (part == 1 ? PLAN : PART + part + ".json");
+  }
+
+  private static String folder(Instant run) {
+    return PREFIX + KeyTime.format(run) + "/";
   }
 
   public static String reportKey(Instant run) {
@@ -47,18 +61,50 @@ public final class Runs {
   }
 
   public Optional<RunPlan> plan(Instant run) throws IOException {
-    Optional<byte[]> json = read(planKey(run));
+    return plan(run, 1);
+  }
+
+  public Optional<RunPlan> plan(Instant run, int part) throws IOException {
+    Optional<byte[]> json = read(planKey(run, part));
     return json.isEmpty() ? Optional.empty() : Optional.of(RunPlan.fromJson(json.get()));
   }
 
-  /** Writes {@code plan} unless the run has one; returns the plan the run keeps. */
+  /** Every part of the run's plan, part 1 first; empty when the run has no plan. */
+  public List<RunPlan> plans(Instant run) throws IOException {
+    List<Integer> parts = new ArrayList<>();
+    for (String key : store.list(folder(run) + "plan")) {
+      partOf(key.substring(folder(run).length())).ifPresent(parts::add);
+    }
+    parts.sort(Comparator.naturalOrder());
+    List<RunPlan> plans = new ArrayList<>();
+    for (int part : parts) {
+      plan(run, part).ifPresent(plans::add);
+    }
+    return plans;
+  }
+
+  private static Optional<Integer> partOf(String file) {
+    if (file.equals(PLAN)) {
+      return Optional.of(1);
+    }
+    if (file.startsWith(PART) && file.endsWith(".json")) {
+      try {
+        return Optional.of(Integer.parseInt(file.substring(PART.length(), file.length() - 5)));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Writes {@code plan} unless the run has that part; returns the part the run keeps. */
   public RunPlan putPlan(RunPlan plan) throws IOException {
     try {
-      store.putIfAbsent(planKey(plan.runTime()), plan.toJson(), JSON);
+      store.putIfAbsent(planKey(plan.runTime(), plan.part()), plan.toJson(), JSON);
       return plan;
     } catch (AlreadyExistsException e) {
-      // Another attempt of the same run wrote it first: its plan is the run's.
-      return plan(plan.runTime()).orElseThrow(() -> e);
+      // Another attempt of the same part wrote it first: its plan is the run's.
+      return plan(plan.runTime(), plan.part()).orElseThrow(() -> e);
     }
   }
 

@@ -9,9 +9,11 @@ import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.fleet.Accounting;
 import dev.neons3backup.fleet.Alarm;
+import dev.neons3backup.fleet.Continuation;
 import dev.neons3backup.fleet.DeadLetters;
 import dev.neons3backup.fleet.Dispatcher;
 import dev.neons3backup.fleet.FargateLauncher;
+import dev.neons3backup.fleet.LambdaContinuation;
 import dev.neons3backup.fleet.RoutePolicy;
 import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.fleet.Runs;
@@ -32,11 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -45,7 +50,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * time} is the run's key time) first accounts for earlier runs left without a report, then
  * dispatches the night ({@link Dispatcher}). The accounting schedule's event {@code
  * {"action":"account"}} (optionally with {@code "run":"<ISO instant>"}) accounts for the runs of
- * the last days without a report, or that one run ({@link Accounting}).
+ * the last days without a report, or that one run ({@link Accounting}). When Neon discovery
+ * outlasts an invocation, the dispatcher invokes itself asynchronously with {@code
+ * {"action":"continue","run":"<ISO instant>","part":n}} to plan and send the run's next part.
  *
  * <p>Handler string: {@code dev.neons3backup.lambda.DispatchHandler::handleRequest}.
  */
@@ -53,8 +60,19 @@ public final class DispatchHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LogManager.getLogger(DispatchHandler.class);
 
-  /** What one invocation needs, built once per container. */
-  public record Parts(Dispatcher dispatcher, Accounting accounting, Clock clock) {}
+  /**
+   * What one invocation needs, built once per container.
+   *
+   * @param continuation the function invoking itself, from the invoked function's ARN (none when
+   *     the context has no ARN or no Lambda client was given)
+   * @param projectsPerInvocation at most this many Neon projects examined per invocation
+   */
+  public record Parts(
+      Dispatcher dispatcher,
+      Accounting accounting,
+      Clock clock,
+      Function<String, Optional<Continuation>> continuation,
+      Optional<Integer> projectsPerInvocation) {}
 
   private final Supplier<Parts> parts;
   private Parts built;
@@ -79,8 +97,12 @@ public final class DispatchHandler
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
       try {
         Parts p = parts();
-        return "account".equals(event == null ? null : event.get("action"))
-            ? account(p, event)
+        Object action = event == null ? null : event.get("action");
+        if ("account".equals(action)) {
+          return account(p, event);
+        }
+        return "continue".equals(action)
+            ? dispatch(p, run(event), part(event), context)
             : dispatch(p, event, context);
       } catch (IOException e) {
         BackupException storage = new BackupException(ErrorCode.STORAGE, e.getMessage(), e);
@@ -102,18 +124,48 @@ public final class DispatchHandler
       // Tonight's backups matter more than last night's report: the accounting schedule retries.
       LOG.error("accounting for earlier runs failed: {}", e.getMessage());
     }
+    return dispatch(p, run, 1, context);
+  }
+
+  private Map<String, Object> dispatch(Parts p, Instant run, int part, Context context)
+      throws IOException {
     // Discovery of thousands of Neon projects can outlast one invocation (Neon's API admits 700
-    // requests a minute): it stops early enough to plan, send and report what it found.
-    BooleanSupplier outOfTime =
-        () -> context != null && context.getRemainingTimeInMillis() < DISCOVERY_MARGIN.toMillis();
-    Dispatcher.Result r = p.dispatcher().dispatch(run, outOfTime);
+    // requests a minute): it stops early enough to plan, send and report what it found, and the
+    // next invocation goes on from there.
+    AtomicInteger examined = new AtomicInteger();
+    BooleanSupplier stop =
+        () ->
+            (context != null && context.getRemainingTimeInMillis() < DISCOVERY_MARGIN.toMillis())
+                || p.projectsPerInvocation().map(n -> examined.incrementAndGet() > n).orElse(false);
+    String arn = context == null ? null : context.getInvokedFunctionArn();
+    Optional<Continuation> next =
+        arn == null || arn.isBlank() ? Optional.empty() : p.continuation().apply(arn);
+    Dispatcher.Result r = p.dispatcher().dispatch(run, part, stop, next);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("run", r.run().toString());
+    out.put("part", r.part());
     out.put("planned", r.planned());
     out.put("sent", r.sent());
     out.put("launched", r.launched());
     out.put("alreadyStored", r.stored());
+    out.put("projectsLeft", r.remaining());
     return out;
+  }
+
+  private static Instant run(Map<String, Object> event) {
+    if (event.get("run") instanceof String s) {
+      return instant(s);
+    }
+    throw BackupException.config(
+        "the continue event has no run; it needs \"run\":\"<ISO-8601 instant>\".");
+  }
+
+  private static int part(Map<String, Object> event) {
+    if (event.get("part") instanceof Number n && n.intValue() >= 2) {
+      return n.intValue();
+    }
+    throw BackupException.config(
+        "the continue event's part is '" + event.get("part") + "'; it must be a number from 2.");
   }
 
   private Map<String, Object> account(Parts p, Map<String, Object> event) throws IOException {
@@ -167,6 +219,7 @@ public final class DispatchHandler
             S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
     SecretsManagerClient secrets = S3Clients.secrets(settings);
     SqsClient sqs = S3Clients.sqs(settings, fleet);
+    LambdaClient lambda = S3Clients.lambda(settings, fleet);
     Alarm alarm =
         fleet.alarmTopicArn().isEmpty()
             ? (subject, message) ->
@@ -181,7 +234,8 @@ public final class DispatchHandler
         alarm,
         launcher(),
         new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock),
-        clock);
+        clock,
+        Optional.of(lambda));
   }
 
   /**
@@ -199,13 +253,31 @@ public final class DispatchHandler
       Optional<TaskLauncher> launcher,
       EmbeddedMetrics metrics,
       Clock clock) {
+    return parts(store, targets, env, sqs, alarm, launcher, metrics, clock, Optional.empty());
+  }
+
+  /**
+   * As above, with the Lambda client the dispatcher invokes itself with to continue discovery.
+   *
+   * @param env also where NEON_PROJECTS_PER_INVOCATION is read
+   */
+  public static Parts parts(
+      BackupStore store,
+      BackupHandler.TargetSource targets,
+      Map<String, String> env,
+      SqsClient sqs,
+      Alarm alarm,
+      Optional<TaskLauncher> launcher,
+      EmbeddedMetrics metrics,
+      Clock clock,
+      Optional<LambdaClient> lambda) {
     FleetSettings fleet = FleetSettings.from(env);
     Runs runs = new Runs(store);
     TargetResolver resolver = new TargetResolver(env, clock, Set::of);
     Dispatcher dispatcher =
         new Dispatcher(
             runs,
-            stop -> resolver.references(targets.load(), stop),
+            (projects, stop) -> resolver.references(targets.load(), projects, stop),
             new SqsWorkQueue(sqs, fleet.workQueueUrl()),
             launcher,
             new RoutePolicy(
@@ -218,7 +290,12 @@ public final class DispatchHandler
             alarm,
             metrics::emitFleet,
             clock);
-    return new Parts(dispatcher, accounting, clock);
+    return new Parts(
+        dispatcher,
+        accounting,
+        clock,
+        arn -> lambda.map(client -> new LambdaContinuation(client, arn)),
+        fleet.projectsPerInvocation());
   }
 
   /** The Fargate route's launcher (ECS RunTask), when the stack has one (FARGATE_CLUSTER set). */

@@ -74,7 +74,17 @@ public final class NeonDiscovery {
    * examined, so that the caller can name them instead of losing the whole night.
    */
   public Found references(NeonSelection selection, BooleanSupplier stop) {
-    return find(selection, false, stop);
+    return references(selection, Optional.empty(), stop);
+  }
+
+  /**
+   * As {@link #references(NeonSelection, BooleanSupplier)}, among the selected projects only those
+   * in {@code projects} when given: the ones an earlier invocation of the same run left (a project
+   * deleted since is simply not found).
+   */
+  public Found references(
+      NeonSelection selection, Optional<Set<String>> projects, BooleanSupplier stop) {
+    return find(selection, false, projects, stop);
   }
 
   /** Discovered databases, and the selected projects that were not examined. */
@@ -86,13 +96,17 @@ public final class NeonDiscovery {
   }
 
   private List<DiscoveredDatabase> find(NeonSelection selection, boolean uris) {
-    return find(selection, uris, () -> false).databases();
+    return find(selection, uris, Optional.empty(), () -> false).databases();
   }
 
-  private Found find(NeonSelection selection, boolean uris, BooleanSupplier stop) {
+  private Found find(
+      NeonSelection selection, boolean uris, Optional<Set<String>> scope, BooleanSupplier stop) {
     Optional<String> org = organization();
     List<NeonApi.Project> projects =
-        api.projects(org).stream().filter(selection::project).collect(Collectors.toList());
+        api.projects(org).stream()
+            .filter(selection::project)
+            .filter(p -> scope.map(ids -> ids.contains(p.id())).orElse(true))
+            .collect(Collectors.toList());
     LOG.info("Neon: {} project(s) selected", projects.size());
     List<DiscoveredDatabase> found = new ArrayList<>();
     List<String> unexamined = Collections.synchronizedList(new ArrayList<>());

@@ -118,27 +118,49 @@ public final class TargetResolver {
    * so the run's report and its alarm say which part of the fleet this night did not reach.
    */
   public References references(TargetList listed, BooleanSupplier stop) {
+    References refs = references(listed, Optional.empty(), stop);
+    if (refs.unexamined().isEmpty()) {
+      return refs;
+    }
+    List<TargetList.Rejected> rejected = new ArrayList<>(refs.listed().rejected());
+    rejected.add(leftOut(refs.unexamined(), OUT_OF_TIME));
+    return new References(
+        new TargetList(refs.listed().targets(), rejected, Optional.empty()),
+        refs.discovered(),
+        refs.snapshot(),
+        List.of());
+  }
+
+  /**
+   * As {@link #references(TargetList, BooleanSupplier)}, but the projects left out are only
+   * returned ({@link References#unexamined()}), for a caller that goes on with them in another
+   * invocation. With {@code projects} given, only those are examined and the listed entries are
+   * left out (the run's first part planned them; clashes with them are still refused).
+   */
+  public References references(
+      TargetList listed, Optional<Set<String>> projects, BooleanSupplier stop) {
+    TargetList own =
+        projects.isEmpty() ? listed : new TargetList(List.of(), List.of(), Optional.empty());
     if (listed.neon().isEmpty()) {
-      return new References(listed, List.of(), false);
+      return new References(own, List.of(), false, List.of());
     }
     NeonSettings settings = listed.neon().get();
     NeonConfig config = NeonConfig.withKey(env, settings.apiKey(), settings.orgId());
     NeonDiscovery.Found result;
     try {
-      result = new NeonDiscovery(new NeonApi(config), config).references(selection(settings), stop);
+      result =
+          new NeonDiscovery(new NeonApi(config), config)
+              .references(selection(settings), projects, stop);
     } catch (RuntimeException e) {
-      return new References(discoveryFailed(listed, e).targets(), List.of(), false);
+      // Not handed on as unexamined: a continuation would meet the same failure, again and again.
+      return new References(discoveryFailed(own, e).targets(), List.of(), false, List.of());
     }
-    List<DiscoveredDatabase> found = result.databases();
     Set<String> listedNames = new TreeSet<>();
     listed.targets().forEach(t -> listedNames.add(t.name()));
     listed.rejected().forEach(r -> listedNames.add(r.name()));
-    List<TargetList.Rejected> rejected = new ArrayList<>(listed.rejected());
-    if (!result.unexamined().isEmpty()) {
-      rejected.add(unexamined(result.unexamined()));
-    }
+    List<TargetList.Rejected> rejected = new ArrayList<>(own.rejected());
     List<DiscoveredDatabase> rest = new ArrayList<>();
-    for (DiscoveredDatabase d : found) {
+    for (DiscoveredDatabase d : result.databases()) {
       if (listedNames.contains(d.name())) {
         rejected.add(clash(d));
       } else {
@@ -146,10 +168,20 @@ public final class TargetResolver {
       }
     }
     return new References(
-        new TargetList(listed.targets(), rejected, Optional.empty()), rest, settings.snapshot());
+        new TargetList(own.targets(), rejected, Optional.empty()),
+        rest,
+        settings.snapshot(),
+        result.unexamined());
   }
 
-  private static TargetList.Rejected unexamined(List<String> projects) {
+  /** Why projects were left out when nothing goes on with them. */
+  public static final String OUT_OF_TIME = "Neon discovery ran out of the invocation's time";
+
+  /**
+   * The refused {@value #DISCOVERY_ENTRY} entry naming the projects whose databases are not in the
+   * run, so its report and alarm say which part of the fleet this night did not reach.
+   */
+  public static TargetList.Rejected leftOut(List<String> projects, String why) {
     int shown = Math.min(20, projects.size());
     String ids =
         String.join(", ", projects.subList(0, shown))
@@ -157,23 +189,28 @@ public final class TargetResolver {
     return new TargetList.Rejected(
         Integer.MAX_VALUE,
         DISCOVERY_ENTRY,
-        "Neon discovery ran out of the invocation's time: "
+        why
+            + ": "
             + projects.size()
             + " project(s) not examined, their databases are not in this run ("
             + ids
-            + "); narrow the project selection or split the projects over stacks (README, fleet"
-            + " limits).");
+            + "); see the README's fleet limits.");
   }
 
   /**
    * @param listed the listed targets and every refused entry (a failed discovery included)
    * @param discovered Neon databases, with empty connection URIs
    * @param snapshot whether the discovered databases are dumped from snapshot branches
+   * @param unexamined ids of the selected projects discovery did not examine
    */
   public record References(
-      TargetList listed, List<DiscoveredDatabase> discovered, boolean snapshot) {
+      TargetList listed,
+      List<DiscoveredDatabase> discovered,
+      boolean snapshot,
+      List<String> unexamined) {
     public References {
       discovered = List.copyOf(discovered);
+      unexamined = List.copyOf(unexamined);
     }
   }
 

@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -91,6 +92,17 @@ public final class S3Clients {
             .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
     builder.region(region(settings));
     fleet.snsEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /** Lambda, for the dispatcher's asynchronous invocation of itself (a small request). */
+  public static LambdaClient lambda(Settings settings, FleetSettings fleet) {
+    var builder =
+        LambdaClient.builder()
+            .httpClientBuilder(http())
+            .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
+    builder.region(region(settings));
+    fleet.lambdaEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

@@ -272,9 +272,9 @@ class FleetDispatchIT {
       Dispatcher first =
           new Dispatcher(
               new Runs(store()),
-              stop ->
+              (projects, stop) ->
                   resolver.references(
-                      SecretTargets.load(Harness.SECRETS.client(), h.secretId), stop),
+                      SecretTargets.load(Harness.SECRETS.client(), h.secretId), projects, stop),
               dying,
               Optional.empty(),
               new RoutePolicy(Duration.ofMinutes(10), false),
