@@ -53,7 +53,8 @@ class RunPlanTest {
   @Test
   void thePlanHasTheContractsShapeAndLeavesOutWhatIsAbsent() {
     Map<String, Object> json = Json.toMap(plan());
-    assertThat(json.keySet()).containsExactly("v", "run", "createdAt", "databases", "rejected");
+    assertThat(json.keySet())
+        .containsExactly("v", "run", "createdAt", "databases", "rejected", "part");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> databases = (List<Map<String, Object>>) json.get("databases");
     assertThat(databases.get(0))
@@ -62,6 +63,27 @@ class RunPlanTest {
         .containsEntry("source", Map.of("kind", "listed", "entry", "app-prod"));
     assertThat(databases.get(1)).doesNotContainKey("warning");
     assertThat(new String(plan().toJson(), StandardCharsets.UTF_8)).doesNotContain("null");
+  }
+
+  @Test
+  void aContinuedPartNamesTheProjectsItLeftAndAnOldPlanReadsAsTheWholeRun() throws Exception {
+    RunPlan part =
+        RunPlan.of(RUN, 2, RUN, plan().databases(), List.of(), List.of("proj-7", "proj-9"));
+    RunPlan back = RunPlan.fromJson(part.toJson());
+    assertThat(back.part()).isEqualTo(2);
+    assertThat(back.remaining()).containsExactly("proj-7", "proj-9");
+    RunPlan old =
+        RunPlan.fromJson(
+            ("{\"v\":1,\"run\":\""
+                    + RUN
+                    + "\",\"createdAt\":\""
+                    + RUN
+                    + "\",\"databases\":[],\"rejected\":[]}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(old.part()).isOne();
+    assertThat(old.remaining()).isEmpty();
+    assertThat(Runs.planKey(RUN)).isEqualTo("_runs/2026-12-02_02-00-00/plan.json");
+    assertThat(Runs.planKey(RUN, 3)).isEqualTo("_runs/2026-12-02_02-00-00/plan-3.json");
   }
 
   @Test
