@@ -122,6 +122,7 @@ class FleetTemplateTest {
             "logs:CreateLogStream",
             "logs:PutLogEvents",
             "sns:Publish",
+            "lambda:InvokeFunction",
             "kms:GenerateDataKey",
             "kms:Decrypt");
     assertThat(statementGranting("DispatcherRole", "s3:PutObject").get("Resource"))
@@ -130,6 +131,22 @@ class FleetTemplateTest {
         .isEqualTo(getAtt("WorkQueue", "Arn"));
     assertThat(statementGranting("DispatcherRole", "sqs:GetQueueAttributes").get("Resource"))
         .isEqualTo(getAtt("DeadLetterQueue", "Arn"));
+  }
+
+  @Test
+  void theDispatcherMayInvokeOnlyItselfToContinueDiscovery() {
+    String self = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
+    // The function's name is fixed (the stack's), so its ARN is built without referring to it:
+    // the role cannot name the function that uses it.
+    assertThat(properties(fleet, "BackupFunction"))
+        .containsEntry("FunctionName", ref("AWS::StackName"));
+    assertThat(statementGranting("DispatcherRole", "lambda:InvokeFunction").get("Resource"))
+        .isEqualTo(
+            List.of(
+                Map.of("Fn::Sub", self + "${AWS::StackName}"),
+                Map.of("Fn::Sub", self + "${AWS::StackName}:*")));
+    assertThat(allowedActions("WorkerRole")).doesNotContain("lambda:InvokeFunction");
+    assertThat(allowedActions("BackupRole")).doesNotContain("lambda:InvokeFunction");
   }
 
   @Test
@@ -239,6 +256,8 @@ class FleetTemplateTest {
                   .isIn(getAtt("BackupLogGroup", "Arn"), getAtt("WorkerLogGroup", "Arn"));
           case "sns" -> assertThat(resource).isEqualTo(ref("AlarmTopic"));
           case "kms" -> assertThat(resource).isEqualTo(ref("KmsKeyArn"));
+          case "lambda" ->
+              assertThat(String.valueOf(resource)).contains(":function:${AWS::StackName}");
           default -> throw new AssertionError(role + ": unexpected service " + service);
         }
       }
