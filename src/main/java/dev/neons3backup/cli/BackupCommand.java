@@ -107,7 +107,7 @@ final class BackupCommand implements Callable<Integer> {
       names = "--shrink-threshold",
       paramLabel = "P",
       description =
-          "warn (SHRUNK) when a backup's raw size or rows fell by more than P % since the"
+          "warn (SHRUNK) when a backup's raw size or rows fell by more than P %% since the"
               + " database's previous complete backup (default 50, or $SHRINK_THRESHOLD_PERCENT;"
               + " 0 disables); the backup is stored either way")
   Integer shrinkThreshold;

@@ -86,7 +86,7 @@ class ReportJsonTest {
                 "before" : 210000,
                 "after" : 21000,
                 "percent" : 90,
-                "message" : "shop: rows fell 90 % since the previous backup (210000 → 21000)"
+                "message" : "shop: rows fell 90 %% since the previous backup (210000 → 21000)"
               }
             }"""
                 .formatted(SHA));
