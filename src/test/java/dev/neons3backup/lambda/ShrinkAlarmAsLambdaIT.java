@@ -3,6 +3,8 @@ package dev.neons3backup.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neons3backup.fleet.WorkItem;
 import dev.neons3backup.testing.AwsTestCredentials;
 import dev.neons3backup.testing.LambdaProcess;
 import dev.neons3backup.testing.LambdaRuntimeEmulator;
@@ -14,7 +16,9 @@ import dev.neons3backup.testing.SnsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +106,69 @@ class ShrinkAlarmAsLambdaIT {
           .contains("orders: rows fell 90 % since the previous backup (5000 → 500)")
           .doesNotContain("steady");
     }
+  }
+
+  @Test
+  void theFleetWorkerAlarmsForTheShrunkenDatabaseOfItsMessage() throws Exception {
+    PostgresCluster pg = PostgresCluster.shared();
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String db = "worker_shrink_" + suffix;
+    pg.createDatabase(db);
+    pg.psql(db, "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 4000) g;");
+    S3MockServer s3 = S3MockServer.shared();
+    String bucket = "wshrink-" + suffix;
+    s3.createBucket(bucket);
+    String secretId = "wshrink-" + bucket;
+    SecretsManagerStub.shared()
+        .putSecret(
+            secretId, "{\"databases\": [{\"name\": \"tenant\", \"url\": \"" + pg.url(db) + "\"}]}");
+
+    try (SnsEmulator sns = SnsEmulator.start();
+        LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
+        LambdaProcess worker =
+            LambdaProcess.builder(runtime)
+                .name("shrink-worker")
+                .handler("dev.neons3backup.lambda.WorkerHandler::handleRequest")
+                .env("S3_BUCKET", bucket)
+                .env("SECRET_NAME", secretId)
+                .env("ALARM_TOPIC_ARN", sns.topic("alarms"))
+                .env("AWS_ENDPOINT_URL_S3", s3.endpoint().toString())
+                .env(
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                    SecretsManagerStub.shared().endpoint().toString())
+                .env("AWS_ENDPOINT_URL_SNS", sns.endpoint().toString())
+                .env("AWS_ACCESS_KEY_ID", AwsTestCredentials.ACCESS_KEY_ID)
+                .env("AWS_SECRET_ACCESS_KEY", AwsTestCredentials.SECRET_ACCESS_KEY)
+                .start()) {
+      worker.awaitReady(WAIT);
+      Invocation first =
+          runtime.invoke(sqsEvent("2026-12-01T03:00:00Z"), WAIT, Duration.ofMinutes(15));
+      assertThat(first.json().path("batchItemFailures")).as(worker.output()).isEmpty();
+      pg.psql(db, "DROP TABLE t; CREATE TABLE t AS SELECT 1 AS id;");
+
+      Invocation second =
+          runtime.invoke(sqsEvent("2026-12-02T03:00:00Z"), WAIT, Duration.ofMinutes(15));
+
+      assertThat(second.json().path("batchItemFailures")).as(worker.output()).isEmpty();
+      assertThat(metricLines(worker.jsonLines(), "tenant"))
+          .extracting(l -> l.path(EmbeddedMetrics.BACKUP_SHRUNK).asInt())
+          .containsExactly(0, 1);
+      assertThat(sns.published())
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m.message())
+                      .contains("tenant: rows fell 99 % since the previous backup (4000 → 1)"));
+    }
+  }
+
+  /** An SQS event of one work item for the database "tenant" of the run at {@code run}. */
+  private static String sqsEvent(String run) throws Exception {
+    String body =
+        new WorkItem(Instant.parse(run), "tenant", new WorkItem.Listed("tenant"), false).toJson();
+    return new ObjectMapper()
+        .writeValueAsString(
+            Map.of("Records", List.of(Map.of("messageId", "m-" + run, "body", body))));
   }
 
   /** The database's per-database EMF lines, in order, each declaring BackupShrunk a metric. */
