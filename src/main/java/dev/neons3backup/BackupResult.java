@@ -1,6 +1,7 @@
 package dev.neons3backup;
 
 import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.health.Shrink;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param reason one line saying why, for every status but SUCCEEDED
  * @param manifest the recorded facts, when this run stored or completed the backup
  * @param code what kind of failure it was: present exactly when the result is not {@link #ok()}
+ * @param shrink how much smaller this backup is than the database's previous complete one, when it
+ *     fell past the threshold; only with a manifest (the backup is stored and counts as succeeded)
  */
 public record BackupResult(
     String name,
@@ -22,7 +25,8 @@ public record BackupResult(
     String reason,
     Duration duration,
     Optional<Manifest> manifest,
-    Optional<ErrorCode> code) {
+    Optional<ErrorCode> code,
+    Optional<Shrink> shrink) {
 
   public BackupResult {
     if (code.isPresent() == ok(status)) {
@@ -31,6 +35,27 @@ public record BackupResult(
     if (manifest.isPresent() && status != Status.SUCCEEDED && status != Status.COMPLETED) {
       throw new IllegalArgumentException("a manifest goes with a stored or completed backup");
     }
+    if (shrink.isPresent() && manifest.isEmpty()) {
+      throw new IllegalArgumentException("a shrink is measured on a stored backup's manifest");
+    }
+  }
+
+  /** A result without a shrink. */
+  public BackupResult(
+      String name,
+      Status status,
+      String key,
+      String location,
+      String reason,
+      Duration duration,
+      Optional<Manifest> manifest,
+      Optional<ErrorCode> code) {
+    this(name, status, key, location, reason, duration, manifest, code, Optional.empty());
+  }
+
+  /** This stored backup, flagged as shrunk since the previous one when {@code shrink} is given. */
+  public BackupResult withShrink(Optional<Shrink> shrink) {
+    return new BackupResult(name, status, key, location, reason, duration, manifest, code, shrink);
   }
 
   /** Stored by this run. */

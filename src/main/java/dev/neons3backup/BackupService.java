@@ -49,6 +49,7 @@ public final class BackupService implements AutoCloseable {
   private final int concurrency;
   private final Duration deadlineMargin;
   private final Duration staleUploadAge;
+  private final int shrinkThresholdPercent;
   private final Clock clock;
   private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
@@ -67,6 +68,7 @@ public final class BackupService implements AutoCloseable {
     this.concurrency = settings.concurrency();
     this.deadlineMargin = settings.deadlineMargin();
     this.staleUploadAge = settings.staleUploadAge();
+    this.shrinkThresholdPercent = settings.shrinkThresholdPercent();
     this.clock = clock;
   }
 
@@ -94,7 +96,7 @@ public final class BackupService implements AutoCloseable {
    */
   public BackupReport backup(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    return run(new BackupJob(store, pg, writePipeline, clock), list, keyTime, deadline, progress);
+    return run(job(), list, keyTime, deadline, progress);
   }
 
   /**
@@ -106,9 +108,14 @@ public final class BackupService implements AutoCloseable {
    */
   public BackupReport backupAsWorker(
       TargetList list, Instant keyTime, Deadline deadline, LongConsumer progress) {
-    BackupJob job =
-        new BackupJob(store, pg, writePipeline, clock).abortingUploadsOlderThan(staleUploadAge);
+    BackupJob job = job().abortingUploadsOlderThan(staleUploadAge);
     return run(job, list, keyTime, deadline, progress);
+  }
+
+  /** A job that flags a backup that shrank past {@code SHRINK_THRESHOLD_PERCENT}. */
+  private BackupJob job() {
+    return new BackupJob(store, pg, writePipeline, clock)
+        .flaggingShrinksOver(shrinkThresholdPercent);
   }
 
   private BackupReport run(

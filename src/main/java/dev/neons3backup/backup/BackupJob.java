@@ -10,6 +10,7 @@ import dev.neons3backup.catalog.Catalog;
 import dev.neons3backup.catalog.Completer;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.health.Shrink;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.io.StreamTotals;
 import dev.neons3backup.io.WritePipeline;
@@ -51,9 +52,10 @@ public final class BackupJob {
   private final Compression compression;
   private final Clock clock;
   private final Optional<Duration> staleUploadAge;
+  private final int shrinkThresholdPercent;
 
   public BackupJob(BackupStore store, PgClient pg, WritePipeline pipeline, Clock clock) {
-    this(store, pg, pipeline, clock, Optional.empty());
+    this(store, pg, pipeline, clock, Optional.empty(), Shrink.DEFAULT_THRESHOLD_PERCENT);
   }
 
   private BackupJob(
@@ -61,13 +63,23 @@ public final class BackupJob {
       PgClient pg,
       WritePipeline pipeline,
       Clock clock,
-      Optional<Duration> staleUploadAge) {
+      Optional<Duration> staleUploadAge,
+      int shrinkThresholdPercent) {
     this.store = store;
     this.pg = pg;
     this.pipeline = pipeline;
     this.compression = pipeline.compression();
     this.clock = clock;
     this.staleUploadAge = staleUploadAge;
+    this.shrinkThresholdPercent = shrinkThresholdPercent;
+  }
+
+  /**
+   * A copy that flags a stored backup whose raw size or rows fell by more than {@code percent}
+   * since the database's previous complete backup ({@link Shrink#between}); 0 compares nothing.
+   */
+  public BackupJob flaggingShrinksOver(int percent) {
+    return new BackupJob(store, pg, pipeline, clock, staleUploadAge, percent);
   }
 
   /**
@@ -79,7 +91,7 @@ public final class BackupJob {
    * object's key, because some S3-compatible servers drop the object along with it.
    */
   public BackupJob abortingUploadsOlderThan(Duration age) {
-    return new BackupJob(store, pg, pipeline, clock, Optional.of(age));
+    return new BackupJob(store, pg, pipeline, clock, Optional.of(age), shrinkThresholdPercent);
   }
 
   /** Backs up {@code target} under {@code keyTime}'s key. */
@@ -137,8 +149,8 @@ public final class BackupJob {
       abortStaleUploads(target, key);
       PgDatabase db = pg.connect(target, cancel::outOfTime);
       Manifest manifest = dump(db, backupKey, start, cancel, progress, objectStored);
-      return BackupResult.succeeded(
-          target.name(), key, store.describe(key), since(start), manifest);
+      return BackupResult.succeeded(target.name(), key, store.describe(key), since(start), manifest)
+          .withShrink(shrink(backupKey, manifest));
     } catch (AlreadyExistsException e) {
       String why = "database '" + target.name() + "': a backup for this time already exists";
       return BackupResult.skipped(target.name(), key, store.describe(key), why, since(start));
@@ -283,9 +295,46 @@ public final class BackupJob {
                 + "the backup for this time was stored without its manifest; completed it from the"
                 + " stored object";
         return BackupResult.completed(
-            target.name(), key, store.describe(key), why, since(start), manifest);
+                target.name(), key, store.describe(key), why, since(start), manifest)
+            .withShrink(shrink(backupKey, manifest));
       }
     }
+  }
+
+  /**
+   * How much this stored backup shrank since the database's previous complete one, when past the
+   * threshold. Reads one listing and one manifest; whatever goes wrong there is a warning, never a
+   * failed backup: the backup is stored and complete by now.
+   */
+  private Optional<Shrink> shrink(BackupKey backupKey, Manifest manifest) {
+    if (shrinkThresholdPercent == 0) {
+      return Optional.empty();
+    }
+    String database = backupKey.database();
+    Optional<BackupEntry> previous;
+    try {
+      previous = new Catalog(store).newestBefore(database, backupKey.time());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "database '{}': could not read the previous backup to compare sizes ({}); the backup is"
+              + " stored, but was not checked for shrinking",
+          database,
+          e.getMessage());
+      return Optional.empty();
+    }
+    if (previous.isPresent() && !previous.get().complete()) {
+      LOG.warn(
+          "database '{}': the previous backup {} has a {}; the backup is stored, but was not"
+              + " checked for shrinking",
+          database,
+          store.describe(previous.get().key()),
+          previous.get().problem());
+      return Optional.empty();
+    }
+    Optional<Shrink> shrink =
+        Shrink.between(previous.flatMap(BackupEntry::manifest), manifest, shrinkThresholdPercent);
+    shrink.ifPresent(s -> LOG.warn("SHRUNK {}", s.describe()));
+    return shrink;
   }
 
   /** Writes the manifest: until it exists the stored object is an incomplete backup. */

@@ -115,6 +115,33 @@ public final class Catalog {
             + " to see why, or restore one anyway with --at TIME.");
   }
 
+  /**
+   * The newest backup of {@code database} from before {@code time} whose object and manifest are
+   * both stored, reading the database's key listing and that one manifest only (a backup compares
+   * itself with it, and must not read every manifest of a database with years of backups). The
+   * entry is COMPLETE, or CORRUPT_MANIFEST when its manifest cannot be used; empty when there is
+   * none.
+   */
+  public Optional<BackupEntry> newestBefore(String database, Instant time) throws IOException {
+    List<String> keys = store.list(database + "/");
+    Set<String> present = new HashSet<>(keys);
+    Optional<BackupKey> newest =
+        keys.stream()
+            .map(BackupKey::parse)
+            .flatMap(Optional::stream)
+            .filter(k -> k.database().equals(database) && k.time().isBefore(time))
+            .filter(k -> present.contains(k.manifestKey()))
+            .max(Comparator.comparing(BackupKey::time));
+    if (newest.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(entry(newest.get().format(), Set.of(newest.get().manifestKey())));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   /** What the store holds for the backup {@code key} (whose object exists), side files included. */
   public BackupEntry entry(String key) throws IOException {
     Set<String> present = new HashSet<>();

@@ -104,6 +104,15 @@ final class BackupCommand implements Callable<Integer> {
   Integer concurrency;
 
   @Option(
+      names = "--shrink-threshold",
+      paramLabel = "P",
+      description =
+          "warn (SHRUNK) when a backup's raw size or rows fell by more than P %% since the"
+              + " database's previous complete backup (default 50, or $SHRINK_THRESHOLD_PERCENT;"
+              + " 0 disables); the backup is stored either way")
+  Integer shrinkThreshold;
+
+  @Option(
       names = "--at",
       paramLabel = "TIME",
       description =
@@ -146,6 +155,9 @@ final class BackupCommand implements Callable<Integer> {
                 Optional.ofNullable(compression).map(Compression::parse),
                 Optional.ofNullable(level),
                 Optional.ofNullable(threads));
+    if (shrinkThreshold != null) {
+      settings = settings.withShrinkThreshold(shrinkThreshold);
+    }
     TargetList targets = neon ? withNeon(neonSource(settings)) : targets(settings);
     return backUp(
         main,
@@ -323,6 +335,7 @@ final class BackupCommand implements Callable<Integer> {
             out.out.printf("skipped  %s: already backed up at %s%n", r.name(), r.location());
         default -> out.out.printf("FAILED   %s%n", r.reason());
       }
+      r.shrink().ifPresent(s -> out.out.printf("SHRUNK   %s%n", s.describe()));
     }
     out.out.println(report.summary());
     resolved.changeLines().forEach(out.out::println);

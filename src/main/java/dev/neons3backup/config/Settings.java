@@ -1,6 +1,7 @@
 package dev.neons3backup.config;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.health.Shrink;
 import dev.neons3backup.io.Compression;
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,6 +36,10 @@ import java.util.function.Supplier;
  *     a database whose object is not stored yet aborts the open uploads of that object started more
  *     than this long ago (a killed worker's). The default is Lambda's maximum function timeout (15
  *     minutes, a Lambda quota), so no live Lambda worker can own an upload that old.
+ * @param shrinkThresholdPercent {@code SHRINK_THRESHOLD_PERCENT} (default 50, 0 disables): a backup
+ *     whose raw size or rows fell by more than this since the previous one is flagged
+ * @param alarmTopicArn {@code ALARM_TOPIC_ARN}, where a run's shrunken backups are announced
+ * @param snsEndpoint {@code AWS_ENDPOINT_URL_SNS} or {@code AWS_ENDPOINT_URL}
  */
 public record Settings(
     String bucket,
@@ -52,7 +57,10 @@ public record Settings(
     Optional<URI> secretsEndpoint,
     Optional<String> region,
     Optional<String> databaseUrl,
-    Duration staleUploadAge) {
+    Duration staleUploadAge,
+    int shrinkThresholdPercent,
+    Optional<String> alarmTopicArn,
+    Optional<URI> snsEndpoint) {
 
   public Settings {
     pgBinDirs = List.copyOf(pgBinDirs);
@@ -95,7 +103,45 @@ public record Settings(
         endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
         get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")),
         get(env, "DATABASE_URL"),
-        Duration.ofSeconds(positive(env, "STALE_UPLOAD_SECONDS", 900, 7 * 24 * 3600)));
+        Duration.ofSeconds(positive(env, "STALE_UPLOAD_SECONDS", 900, 7 * 24 * 3600)),
+        get(env, "SHRINK_THRESHOLD_PERCENT")
+            .map(v -> percent("SHRINK_THRESHOLD_PERCENT", integer("SHRINK_THRESHOLD_PERCENT", v)))
+            .orElse(Shrink.DEFAULT_THRESHOLD_PERCENT),
+        get(env, "ALARM_TOPIC_ARN"),
+        endpoint(env, "AWS_ENDPOINT_URL_SNS"));
+  }
+
+  /** A copy with the {@code --shrink-threshold} flag applied on top of the environment. */
+  public Settings withShrinkThreshold(int percent) {
+    return new Settings(
+        bucket,
+        secretName,
+        concurrency,
+        compression,
+        compressionLevel,
+        compressionThreads,
+        pgBinDirs,
+        deadlineMargin,
+        connectAttempts,
+        connectBackoff,
+        metricsNamespace,
+        s3Endpoint,
+        secretsEndpoint,
+        region,
+        databaseUrl,
+        staleUploadAge,
+        percent("--shrink-threshold", percent),
+        alarmTopicArn,
+        snsEndpoint);
+  }
+
+  /** 0 to 100: a fall of more than 100 % cannot happen, so more would silently disable it. */
+  private static int percent(String name, int value) {
+    if (value < 0 || value > 100) {
+      throw BackupException.config(
+          name + " is " + value + "; it must be a percentage from 0 (off) to 100.");
+    }
+    return value;
   }
 
   /** A copy with the CLI's flags applied on top of the environment. */
@@ -132,7 +178,10 @@ public record Settings(
         secretsEndpoint,
         region,
         databaseUrl,
-        staleUploadAge);
+        staleUploadAge,
+        shrinkThresholdPercent,
+        alarmTopicArn,
+        snsEndpoint);
   }
 
   public int effectiveCompressionLevel() {

@@ -109,6 +109,7 @@ public final class BackupHandler
     // After the summary line, which stays as it was: extra lines, for people and log filters.
     changes.forEach(LOG::warn);
     w.metrics().emit(report);
+    w.announceShrinks(report);
     if (!report.ok()) {
       throw new BackupException(ErrorCode.DATABASE, report.failureMessage());
     }

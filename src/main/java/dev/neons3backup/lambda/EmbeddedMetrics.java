@@ -20,6 +20,30 @@ import java.util.Map;
 public final class EmbeddedMetrics {
   public static final String SERVICE = "neon-s3-backup";
 
+  /** The one dimension every line carries (its value is {@link #SERVICE}). */
+  public static final String DIMENSION = "Service";
+
+  // The metric names: the template's alarms and dashboard are checked against these constants.
+  public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
+  public static final String BACKUP_FAILED = "BackupFailed";
+  public static final String BACKUP_DURATION_SECONDS = "BackupDurationSeconds";
+  public static final String BACKUP_STORED_BYTES = "BackupStoredBytes";
+
+  /** 1 on the line of a backup much smaller than the previous one, 0 on every other. */
+  public static final String BACKUP_SHRUNK = "BackupShrunk";
+
+  public static final String RUN_SUCCEEDED = "RunSucceeded";
+  public static final String RUN_FAILED_DATABASES = "RunFailedDatabases";
+  public static final String FLEET_PLANNED = "FleetPlanned";
+  public static final String FLEET_BACKED_UP = "FleetBackedUp";
+  public static final String FLEET_MISSING = "FleetMissing";
+  public static final String FLEET_DEAD_LETTERED = "FleetDeadLettered";
+
+  // Emitted by the drill (issue 13's contract), one line per drilled database.
+  public static final String DRILL_PASSED = "DrillPassed";
+  public static final String DRILL_FAILED = "DrillFailed";
+  public static final String DRILL_DURATION_SECONDS = "DrillDurationSeconds";
+
   private final String namespace;
   private final PrintStream out;
   private final Clock clock;
@@ -33,17 +57,18 @@ public final class EmbeddedMetrics {
   public void emit(BackupReport report) {
     for (BackupResult r : report.results()) {
       Map<String, Object> values = new LinkedHashMap<>();
-      values.put("BackupSucceeded", r.ok() ? 1 : 0);
-      values.put("BackupFailed", r.ok() ? 0 : 1);
-      values.put("BackupDurationSeconds", r.duration().toMillis() / 1000.0);
-      r.manifest().ifPresent(m -> values.put("BackupStoredBytes", m.storedBytes()));
+      values.put(BACKUP_SUCCEEDED, r.ok() ? 1 : 0);
+      values.put(BACKUP_FAILED, r.ok() ? 0 : 1);
+      values.put(BACKUP_DURATION_SECONDS, r.duration().toMillis() / 1000.0);
+      r.manifest().ifPresent(m -> values.put(BACKUP_STORED_BYTES, m.storedBytes()));
+      values.put(BACKUP_SHRUNK, r.shrink().isPresent() ? 1 : 0);
       Map<String, Object> props = new LinkedHashMap<>();
       props.put("database", r.name());
       props.put("outcome", r.status().label());
       write(values, props);
     }
     write(
-        Map.of("RunSucceeded", report.ok() ? 1 : 0, "RunFailedDatabases", report.failed()),
+        Map.of(RUN_SUCCEEDED, report.ok() ? 1 : 0, RUN_FAILED_DATABASES, report.failed()),
         Map.of());
   }
 
@@ -54,11 +79,11 @@ public final class EmbeddedMetrics {
    */
   public void emitFleet(RunReport report) {
     Map<String, Object> values = new LinkedHashMap<>();
-    values.put("FleetPlanned", report.planned());
-    values.put("FleetBackedUp", report.backedUp());
-    values.put("FleetMissing", report.missing().size());
-    values.put("FleetDeadLettered", report.deadLettered());
-    values.put("RunSucceeded", report.ok() ? 1 : 0);
+    values.put(FLEET_PLANNED, report.planned());
+    values.put(FLEET_BACKED_UP, report.backedUp());
+    values.put(FLEET_MISSING, report.missing().size());
+    values.put(FLEET_DEAD_LETTERED, report.deadLettered());
+    values.put(RUN_SUCCEEDED, report.ok() ? 1 : 0);
     write(values, Map.of("run", report.run()));
   }
 
@@ -70,11 +95,11 @@ public final class EmbeddedMetrics {
     Map<String, Object> directive =
         Map.of(
             "Namespace", namespace,
-            "Dimensions", List.of(List.of("Service")),
+            "Dimensions", List.of(List.of(DIMENSION)),
             "Metrics", definitions);
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", List.of(directive)));
-    line.put("Service", SERVICE);
+    line.put(DIMENSION, SERVICE);
     line.putAll(properties);
     line.putAll(values);
     String json = Json.line(line);

@@ -2,17 +2,23 @@ package dev.neons3backup.lambda;
 
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
+import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupService;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.fleet.Alarm;
+import dev.neons3backup.fleet.SnsAlarm;
 import dev.neons3backup.neon.TargetResolver;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -24,11 +30,45 @@ record Wiring(
     Supplier<TargetList> targets,
     TargetResolver resolver,
     EmbeddedMetrics metrics,
+    Alarm alarm,
     Clock clock) {
+  private static final Logger LOG = LogManager.getLogger(Wiring.class);
+
+  /** Without an alarm topic: a shrunken-backups message is only logged. */
+  static final Alarm LOG_ONLY =
+      (subject, message) ->
+          LOG.warn("ALARM_TOPIC_ARN is not set; this alarm was only logged: {}", message);
 
   Wiring(
       BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
-    this(service, targets, resolver(service, clock), metrics, clock);
+    this(service, targets, metrics, LOG_ONLY, clock);
+  }
+
+  Wiring(
+      BackupService service,
+      Supplier<TargetList> targets,
+      EmbeddedMetrics metrics,
+      Alarm alarm,
+      Clock clock) {
+    this(service, targets, resolver(service, clock), metrics, alarm, clock);
+  }
+
+  /**
+   * Publishes the run's one message naming every backup that shrank, if any; a topic that cannot be
+   * reached is a warning (the backups are stored, and the metric still counts them).
+   */
+  void announceShrinks(BackupReport report) {
+    Optional<String> message = report.shrinkMessage();
+    if (message.isEmpty()) {
+      return;
+    }
+    int n = report.shrinks().size();
+    try {
+      alarm.publish(
+          "neon-s3-backup: " + n + (n == 1 ? " backup" : " backups") + " shrank", message.get());
+    } catch (IOException e) {
+      LOG.warn("the shrunken-backups alarm was not sent ({}): {}", e.getMessage(), message.get());
+    }
   }
 
   /** Discovery from the secret's {@code neon} object; NEON_API_URL from the environment. */
@@ -63,10 +103,16 @@ record Wiring(
     Clock clock = Clock.systemUTC();
     BackupService service = new BackupService(store, settings, clock);
     SecretsManagerClient secrets = S3Clients.secrets(settings);
+    Alarm alarm =
+        settings
+            .alarmTopicArn()
+            .<Alarm>map(arn -> new SnsAlarm(S3Clients.sns(settings), arn))
+            .orElse(LOG_ONLY);
     return new Wiring(
         service,
         () -> SecretTargets.load(secrets, settings.secretName()),
         new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock),
+        alarm,
         clock);
   }
 }

@@ -106,6 +106,7 @@ public final class WorkerHandler
       BackupReport report =
           itemTargets.backUp(item, list, w.clock(), t -> backup(w, t, item, deadline));
       w.metrics().emit(report);
+      w.announceShrinks(report);
       if (!report.ok()) {
         LOG.error(report.failureMessage());
       }

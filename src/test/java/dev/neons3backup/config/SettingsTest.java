@@ -196,4 +196,32 @@ class SettingsTest {
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(65)))
         .hasMessage("--threads is 65; it must be between 1 and 64.");
   }
+
+  @Test
+  void theShrinkThresholdIsAPercentageWithZeroForOff() {
+    assertThat(Settings.from(Map.of()).shrinkThresholdPercent()).isEqualTo(50);
+    assertThat(Settings.from(Map.of("SHRINK_THRESHOLD_PERCENT", "0")).shrinkThresholdPercent())
+        .isZero();
+    assertThat(Settings.from(Map.of()).withShrinkThreshold(30).shrinkThresholdPercent())
+        .isEqualTo(30);
+    assertThatThrownBy(() -> Settings.from(Map.of("SHRINK_THRESHOLD_PERCENT", "101")))
+        .hasMessage(
+            "SHRINK_THRESHOLD_PERCENT is 101; it must be a percentage from 0 (off) to 100.");
+    assertThatThrownBy(() -> Settings.from(Map.of("SHRINK_THRESHOLD_PERCENT", "half")))
+        .hasMessage("SHRINK_THRESHOLD_PERCENT is 'half'; it must be a whole number.");
+    assertThatThrownBy(() -> Settings.from(Map.of()).withShrinkThreshold(-1))
+        .hasMessageStartingWith("--shrink-threshold is -1;");
+  }
+
+  @Test
+  void theAlarmTopicAndItsEndpointAreRead() {
+    Settings s =
+        Settings.from(
+            Map.of(
+                "ALARM_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alarms",
+                "AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:9911"));
+    assertThat(s.alarmTopicArn()).contains("arn:aws:sns:eu-west-1:123456789012:alarms");
+    assertThat(s.snsEndpoint()).contains(URI.create("http://127.0.0.1:9911"));
+    assertThat(Settings.from(Map.of()).alarmTopicArn()).isEmpty();
+  }
 }

@@ -30,7 +30,11 @@ class FleetTemplateTest {
           "AlarmTopic",
           "AlarmEmailSubscription",
           "BackupErrorsAlarm",
-          "NoRecentBackupAlarm");
+          "NoRecentBackupAlarm",
+          // issue 13: drills, shrinks and the dashboard, in both shapes
+          "DrillFailedAlarm",
+          "BackupShrunkAlarm",
+          "Dashboard");
 
   private static final List<String> FLEET_RESOURCES =
       List.of(
@@ -69,7 +73,8 @@ class FleetTemplateTest {
     assertThat(Project.<Map<String, Object>>at(single, "Resources").keySet())
         .containsExactlyElementsOf(SINGLE_FUNCTION_RESOURCES);
     assertThat(Project.<Map<String, Object>>at(single, "Outputs").keySet())
-        .containsExactly("BackupBucketName", "SecretArn", "BackupFunctionArn", "AlarmTopicArn");
+        .containsExactly(
+            "BackupBucketName", "SecretArn", "BackupFunctionArn", "AlarmTopicArn", "DashboardUrl");
   }
 
   @Test
@@ -78,7 +83,7 @@ class FleetTemplateTest {
     assertThat(function).doesNotContainKey("ImageConfig");
     assertThat(function).containsEntry("Role", getAtt("BackupRole", "Arn"));
     assertThat(Project.<Map<String, Object>>at(function, "Environment", "Variables"))
-        .doesNotContainKeys("WORK_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALARM_TOPIC_ARN");
+        .doesNotContainKeys("WORK_QUEUE_URL", "DEAD_LETTER_QUEUE_URL");
   }
 
   @Test
@@ -104,9 +109,10 @@ class FleetTemplateTest {
         .containsEntry("WORK_QUEUE_URL", ref("WorkQueue"))
         .containsEntry("DEAD_LETTER_QUEUE_URL", ref("DeadLetterQueue"))
         .containsEntry("ALARM_TOPIC_ARN", ref("AlarmTopic"));
-    // still the one schedule: the night is dispatched once, never also backed up by a second run
+    // still the one backup schedule: the night is dispatched once, never also backed up by a
+    // second run; the other schedule asks for a drill
     assertThat(Project.<Map<String, Object>>at(function, "Events").keySet())
-        .containsExactly("Nightly");
+        .containsExactly("Nightly", "Drill");
   }
 
   @Test
@@ -222,8 +228,11 @@ class FleetTemplateTest {
             "sqs:ChangeMessageVisibility",
             "logs:CreateLogStream",
             "logs:PutLogEvents",
+            "sns:Publish",
             "kms:GenerateDataKey",
             "kms:Decrypt");
+    assertThat(statementGranting("WorkerRole", "sns:Publish").get("Resource"))
+        .isEqualTo(ref("AlarmTopic"));
     assertThat(statementGranting("WorkerRole", "s3:ListBucketMultipartUploads").get("Resource"))
         .isEqualTo(getAtt("BackupBucket", "Arn"));
     assertThat(statementGranting("WorkerRole", "sqs:ReceiveMessage").get("Resource"))

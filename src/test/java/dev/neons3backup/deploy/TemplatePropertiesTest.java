@@ -252,7 +252,8 @@ class TemplatePropertiesTest {
             name ->
                 assertThat(name)
                     .matches(
-                        "S3_BUCKET|SECRET_NAME|BACKUP_.*|PG_BIN_DIRS|METRICS_NAMESPACE|JAVA_TOOL_OPTIONS"));
+                        "S3_BUCKET|SECRET_NAME|BACKUP_.*|PG_BIN_DIRS|METRICS_NAMESPACE|JAVA_TOOL_OPTIONS"
+                            + "|ALARM_TOPIC_ARN|SHRINK_THRESHOLD_PERCENT|DRILL_SAMPLE_SIZE"));
   }
 
   @Test
@@ -271,7 +272,8 @@ class TemplatePropertiesTest {
   @Test
   void isInvokedByTheScheduleNamedInTheSampleEvent() throws Exception {
     Map<String, Object> events = at(properties(template, "BackupFunction"), "Events");
-    assertThat(events).hasSize(1);
+    // Nightly backs up; the other schedule (Drill) asks for a restore drill.
+    assertThat(events.keySet()).containsExactly("Nightly", "Drill");
     Map<String, Object> nightly = at(events, "Nightly");
     assertThat(nightly).containsEntry("Type", "Schedule");
     assertThat(Project.<Object>at(nightly, "Properties", "Schedule")).isEqualTo(ref("Schedule"));

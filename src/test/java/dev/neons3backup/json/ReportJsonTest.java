@@ -11,6 +11,7 @@ import dev.neons3backup.RestoreReport;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.health.Shrink;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.retention.Backup;
 import dev.neons3backup.retention.Decision;
@@ -53,6 +54,40 @@ class ReportJsonTest {
               "storedBytes" : 400,
               "sha256" : "%s",
               "totalRows" : 21000
+            }"""
+                .formatted(SHA));
+  }
+
+  @Test
+  void aShrunkenBackupResultEndsWithItsShrink() {
+    BackupResult r =
+        BackupResult.succeeded(
+                "shop",
+                "shop/k.sql.gz",
+                "s3://b/shop/k.sql.gz",
+                Duration.ofMillis(1234),
+                manifest("15.10"))
+            .withShrink(Optional.of(new Shrink("shop", "rows", 210000, 21000)));
+    assertThat(Json.pretty(ResultJson.of(r)))
+        .isEqualTo(
+            """
+            {
+              "name" : "shop",
+              "status" : "succeeded",
+              "path" : "s3://b/shop/k.sql.gz",
+              "key" : "shop/k.sql.gz",
+              "durationMs" : 1234,
+              "rawBytes" : 1000,
+              "storedBytes" : 400,
+              "sha256" : "%s",
+              "totalRows" : 21000,
+              "shrink" : {
+                "measure" : "rows",
+                "before" : 210000,
+                "after" : 21000,
+                "percent" : 90,
+                "message" : "shop: rows fell 90 %% since the previous backup (210000 → 21000)"
+              }
             }"""
                 .formatted(SHA));
   }
