@@ -94,27 +94,39 @@ final class SchemaObjects {
     return kinds;
   }
 
+  /** No row for a member of an extension: pg_dump leaves those to CREATE EXTENSION. */
+  private static String notMember(String catalog, String oid) {
+    return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '"
+        + catalog
+        + "'::regclass AND d.objid = "
+        + oid
+        + " AND d.deptype = 'e')";
+  }
+
+  private static String relations(String kind, String relkinds) {
+    return "SELECT '"
+        + kind
+        + "', count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid ="
+        + " c.relnamespace WHERE c.relkind IN ("
+        + relkinds
+        + ") AND"
+        + USER_NS
+        + notMember("pg_class", "c.oid");
+  }
+
   static String catalogQuery(int serverVersionNum) {
-    String notMember =
-        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = %s::regclass"
-            + " AND d.objid = %s AND d.deptype = 'e')";
-    String rel =
-        "SELECT '%s', count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid"
-            + " = c.relnamespace WHERE c.relkind IN (%s) AND"
-            + USER_NS
-            + notMember.formatted("'pg_class'", "c.oid");
     String triggerParent = serverVersionNum >= 130_000 ? " AND t.tgparentid = 0" : "";
     List<String> parts =
         List.of(
-            rel.formatted("tables", "'r', 'p', 'f'"),
-            rel.formatted("views", "'v'"),
-            rel.formatted("materializedViews", "'m'"),
-            rel.formatted("sequences", "'S'"),
+            relations("tables", "'r', 'p', 'f'"),
+            relations("views", "'v'"),
+            relations("materializedViews", "'m'"),
+            relations("sequences", "'S'"),
             "SELECT 'functions', count(*) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
                 + " ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p', 'w') AND"
                 + USER_NS
-                + notMember.formatted("'pg_proc'", "p.oid"),
-            rel.formatted("indexes", "'i', 'I'")
+                + notMember("pg_proc", "p.oid"),
+            relations("indexes", "'i', 'I'")
                 + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid ="
                 + " c.oid AND k.contype IN ('p', 'u', 'x'))",
             "SELECT 'constraints', count(*) FROM pg_catalog.pg_constraint k JOIN"
@@ -132,7 +144,7 @@ final class SchemaObjects {
                 + " WHERE (t.typtype IN ('e', 'r', 'b', 'd') OR t.typtype = 'c' AND c.relkind ="
                 + " 'c') AND t.typelem = 0 AND"
                 + USER_NS
-                + notMember.formatted("'pg_type'", "t.oid"));
+                + notMember("pg_type", "t.oid"));
     return String.join(" UNION ALL ", parts) + ";";
   }
 }
