@@ -4,6 +4,7 @@ import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.json.Json;
+import dev.neons3backup.restore.DrillResult;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,6 +61,18 @@ public final class EmbeddedMetrics {
     values.put("FleetDeadLettered", report.deadLettered());
     values.put("RunSucceeded", report.ok() ? 1 : 0);
     write(values, Map.of("run", report.run()));
+  }
+
+  /** One line per drill: DrillPassed, DrillFailed and, when it ran, DrillDurationSeconds. */
+  public void emitDrill(DrillResult r) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("DrillPassed", r.passed() ? 1 : 0);
+    values.put("DrillFailed", r.passed() ? 0 : 1);
+    r.record().ifPresent(d -> values.put("DrillDurationSeconds", d.durationMillis() / 1000.0));
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("database", r.database());
+    props.put("outcome", r.passed() ? "passed" : "failed");
+    write(values, props);
   }
 
   private void write(Map<String, Object> values, Map<String, Object> properties) {

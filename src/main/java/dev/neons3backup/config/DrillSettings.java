@@ -1,0 +1,29 @@
+package dev.neons3backup.config;
+
+import dev.neons3backup.BackupException;
+import java.util.Map;
+
+/**
+ * The scheduled drill's settings.
+ *
+ * @param sampleSize {@code DRILL_SAMPLE_SIZE}: databases drilled per run, those drilled longest ago
+ *     first; 0 (the default) drills every database
+ */
+public record DrillSettings(int sampleSize) {
+  public static DrillSettings from(Map<String, String> env) {
+    String text = env.getOrDefault("DRILL_SAMPLE_SIZE", "").strip();
+    if (text.isEmpty()) {
+      return new DrillSettings(0);
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 0) {
+        return new DrillSettings(n);
+      }
+    } catch (NumberFormatException e) {
+      // Falls through to the one-line error.
+    }
+    throw BackupException.config(
+        "DRILL_SAMPLE_SIZE is '" + text + "'; set it to 0 (every database) or a positive number.");
+  }
+}
