@@ -5,7 +5,6 @@ import dev.neons3backup.BackupService;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.DrillSettings;
-import dev.neons3backup.config.FleetSettings;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.fleet.Alarm;
@@ -94,21 +93,22 @@ public final class Drilling {
   /** Everything from the environment, as the deployed function builds it. */
   static Drilling fromEnvironment() {
     Settings settings = Wiring.functionSettings();
-    FleetSettings fleet = FleetSettings.fromEnvironment();
+    DrillSettings drill = DrillSettings.from(System.getenv());
     Clock clock = Clock.systemUTC();
     S3BackupStore store =
         new S3BackupStore(
             S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
     var secrets = S3Clients.secrets(settings);
     Alarm alarm =
-        fleet.alarmTopicArn().isEmpty()
+        drill.alarmTopicArn().isEmpty()
             ? (subject, message) ->
                 LOG.warn("ALARM_TOPIC_ARN is not set; the drill alarm was only logged: {}", message)
-            : new SnsAlarm(S3Clients.sns(settings, fleet), fleet.alarmTopicArn().get());
+            : new SnsAlarm(
+                S3Clients.sns(settings, drill.snsEndpoint()), drill.alarmTopicArn().get());
     return new Drilling(
         new BackupService(store, settings, clock),
         () -> SecretTargets.drillTarget(secrets, settings.secretName()),
-        DrillSettings.from(System.getenv()),
+        drill,
         new EmbeddedMetrics(settings.metricsNamespace(), System.out, clock),
         alarm);
   }

@@ -85,12 +85,17 @@ public final class S3Clients {
 
   /** The alarm topic, for accounting's one missing-databases message. */
   public static SnsClient sns(Settings settings, FleetSettings fleet) {
+    return sns(settings, fleet.snsEndpoint());
+  }
+
+  /** The alarm topic's client, with the endpoint override when there is one. */
+  public static SnsClient sns(Settings settings, Optional<URI> endpoint) {
     var builder =
         SnsClient.builder()
             .httpClientBuilder(http())
             .overrideConfiguration(timeouts(Duration.ofSeconds(30), Duration.ofSeconds(90)));
     builder.region(region(settings));
-    fleet.snsEndpoint().ifPresent(builder::endpointOverride);
+    endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
