@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * A throwaway PostgreSQL cluster for drills ({@code drill --local}): the newest server installed
  * under {@code /usr/lib/postgresql/<major>/bin}, initialised in a temporary directory, listening on
- * a free loopback port with trust authentication for its own superuser only on that port, and
+ * a free loopback port, its superuser's password random (scram: no other local user gets in), and
  * removed on {@link #close} or when the JVM is stopped. As root it runs as the {@code postgres}
  * account, since the server refuses to run as root.
  */
@@ -28,6 +29,7 @@ public final class LocalScratch implements AutoCloseable {
   private final Path bin;
   private final Path dir;
   private final int port;
+  private final String password = HexFormat.of().formatHex(Restorer.randomBytes(16));
   private final boolean asPostgres;
   private final Thread hook;
   private boolean removed;
@@ -107,8 +109,14 @@ public final class LocalScratch implements AutoCloseable {
   }
 
   private void init() {
+    Path pwfile = dir.resolve("pw");
+    try {
+      Files.writeString(pwfile, password + "\n");
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.CONFIG, "--local: cannot prepare a cluster: " + e);
+    }
     if (asPostgres) {
-      run(List.of("chown", "postgres:postgres", dir.toString()), false);
+      run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
     }
     Path data = dir.resolve("data");
     run(
@@ -119,7 +127,8 @@ public final class LocalScratch implements AutoCloseable {
             "-U",
             "postgres",
             "-A",
-            "trust",
+            "scram-sha-256",
+            "--pwfile=" + pwfile,
             "--no-sync",
             "-E",
             "UTF8",
