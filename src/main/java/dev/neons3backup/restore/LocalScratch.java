@@ -68,7 +68,7 @@ public final class LocalScratch implements AutoCloseable {
   /** Where drills connect: the cluster's {@code postgres} database as its superuser. */
   public DatabaseTarget target() {
     return DatabaseTarget.of(
-        "local-scratch", "postgresql://postgres@127.0.0.1:" + port + "/postgres");
+        "local-scratch", "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/postgres");
   }
 
   public Path directory() {
