@@ -79,17 +79,42 @@ class DrillScratchIT {
     }
   }
 
+  @Test
+  void aSampleDrillsEveryDatabaseWithinCeilTotalOverNRuns() throws Exception {
+    try (LocalBackupStore store = new LocalBackupStore(dir)) {
+      backup(store, List.of("a", "b", "c"));
+      Drills drills = new Drills(store, CLIENT, Clock.systemUTC());
+      List<String> drilled = new java.util.ArrayList<>();
+      for (int run = 0; run < 4; run++) {
+        List<DrillResult> results = drills.run(Optional.empty(), 1, scratch());
+        assertThat(results).hasSize(1).allMatch(DrillResult::passed);
+        drilled.add(results.get(0).database());
+      }
+      // Never drilled first, then the one drilled longest ago.
+      assertThat(drilled).containsExactly("a", "b", "c", "a");
+    }
+  }
+
   private static BackupEntry backup(LocalBackupStore store) {
+    backup(store, List.of("src"));
+    try (BackupService service =
+        new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
+      return service.find("src", Optional.empty());
+    }
+  }
+
+  private static void backup(LocalBackupStore store, List<String> names) {
     String db = "drl_src_" + UUID.randomUUID().toString().substring(0, 6);
     PG.createDatabase(db);
     PG.psql(db, "CREATE TABLE t AS SELECT g FROM generate_series(1, 10) g;");
-    try (BackupService service =
-        new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
+    BackupService service = new BackupService(store, Settings.from(Map.of()), Clock.systemUTC());
+    try {
       var report =
           service.backup(
-              List.of(DatabaseTarget.of("src", PG.url(db))), Instant.now(), Deadline.NONE);
+              names.stream().map(n -> DatabaseTarget.of(n, PG.url(db))).toList(),
+              Instant.now(),
+              Deadline.NONE);
       assertThat(report.ok()).as(report.toString()).isTrue();
-      return service.find("src", Optional.empty());
     } finally {
       PG.dropDatabase(db);
     }
