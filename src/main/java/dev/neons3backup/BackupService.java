@@ -11,6 +11,8 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.PgClient;
+import dev.neons3backup.restore.DrillResult;
+import dev.neons3backup.restore.Drills;
 import dev.neons3backup.restore.Restorer;
 import dev.neons3backup.retention.Pruner;
 import dev.neons3backup.retention.RetentionPolicy;
@@ -172,6 +174,19 @@ public final class BackupService implements AutoCloseable {
       boolean force,
       LongConsumer progress) {
     return new Restorer(store, pg).restore(backup, target, createDatabase, force, progress);
+  }
+
+  /**
+   * Restore drills of the newest complete backup of each database (or of {@code sample} of them,
+   * drilled longest ago first) on the scratch server {@code scratch}; each recorded beside its
+   * backup.
+   */
+  public List<DrillResult> drill(Optional<String> database, int sample, DatabaseTarget scratch) {
+    try {
+      return new Drills(store, pg, clock).run(database, sample, scratch);
+    } catch (IOException e) {
+      throw storage(e);
+    }
   }
 
   /** Plans (and with {@code confirm} carries out) a retention policy over the store. */

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       BackupCommand.class,
       ListCommand.class,
       RestoreCommand.class,
+      DrillCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
       DiscoverCommand.class,

@@ -12,6 +12,22 @@ public final class SecretTargets {
   private SecretTargets() {}
 
   public static TargetList load(SecretsManagerClient client, String secretId) {
+    return Targets.fromJson("secret '" + secretId + "'", read(client, secretId));
+  }
+
+  /** The secret's scratch server for drills; one line saying to add it when it has none. */
+  public static DatabaseTarget drillTarget(SecretsManagerClient client, String secretId) {
+    String source = "secret '" + secretId + "'";
+    return Targets.drillTarget(source, read(client, secretId))
+        .orElseThrow(
+            () ->
+                BackupException.config(
+                    source
+                        + " has no \"drillTarget\"; add \"drillTarget\": \"postgresql://…\" (a"
+                        + " scratch server where drills create and drop their own database)."));
+  }
+
+  private static String read(SecretsManagerClient client, String secretId) {
     if (secretId == null || secretId.isBlank()) {
       throw BackupException.config(
           "no secret is configured; set SECRET_NAME to the id of the secret listing the databases.");
@@ -39,6 +55,6 @@ public final class SecretTargets {
       throw BackupException.config(
           "secret '" + secretId + "' has no string value; store the JSON as SecretString.");
     }
-    return Targets.fromJson("secret '" + secretId + "'", value);
+    return value;
   }
 }

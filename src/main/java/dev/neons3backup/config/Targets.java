@@ -39,11 +39,35 @@ public final class Targets {
   private static final String SHAPE =
       "it must look like {\"databases\": [{\"name\": \"my-db\", \"url\": \"postgresql://…\"}]}";
 
+  /** The secret's optional scratch server for restore drills. */
+  public static final String DRILL_TARGET = "drillTarget";
+
+  /** The name a drill target carries in messages. */
+  public static final String DRILL_TARGET_NAME = "drill-target";
+
   private Targets() {}
+
+  /**
+   * The secret's {@code "drillTarget": "postgresql://…"}, parsed as strictly as the list (the same
+   * JSON rules) and masked as its entries are; empty when the key is absent.
+   */
+  public static Optional<DatabaseTarget> drillTarget(String source, String json) {
+    JsonNode node = root(source, json).get(DRILL_TARGET);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      throw BackupException.config(
+          source
+              + " has a \"drillTarget\" that is not a URL string; set it to the libpq URL of a"
+              + " scratch server, e.g. \"postgresql://user:pw@host/postgres\".");
+    }
+    return Optional.of(DatabaseTarget.of(DRILL_TARGET_NAME, node.asText()));
+  }
 
   /** The keys a message may quote when one is doubled; no value is ever quoted. */
   private static Set<String> knownKeys() {
-    Set<String> keys = new HashSet<>(Set.of("databases", "name", "url", "neon"));
+    Set<String> keys = new HashSet<>(Set.of("databases", "name", "url", "neon", DRILL_TARGET));
     keys.addAll(NeonSettingsJson.KEYS);
     return Set.copyOf(keys);
   }

@@ -35,10 +35,13 @@ public final class BackupHandler
 
   private final Supplier<Wiring> wiring;
   private Wiring built;
+  private final Supplier<Drilling> drilling;
+  private Drilling drillingBuilt;
 
   /** Used by the Lambda runtime: everything comes from the environment, built on first use. */
   public BackupHandler() {
     this.wiring = Wiring::fromEnvironment;
+    this.drilling = Drilling::fromEnvironment;
     logJvmSettingsOnce();
   }
 
@@ -52,6 +55,7 @@ public final class BackupHandler
   public BackupHandler(BackupService service, TargetSource targets, EmbeddedMetrics metrics) {
     Wiring w = new Wiring(service, targets::load, metrics, Clock.systemUTC());
     this.wiring = () -> w;
+    this.drilling = Drilling::fromEnvironment;
   }
 
   /**
@@ -85,7 +89,7 @@ public final class BackupHandler
     // catch clause of its own runs, and the error line must carry the request id.
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
       try {
-        return backup(event, context);
+        return Drilling.isDrill(event) ? drilling().run() : backup(event, context);
       } catch (BackupException e) {
         LOG.error(e.getMessage());
         throw e;
@@ -114,6 +118,13 @@ public final class BackupHandler
       throw new BackupException(ErrorCode.DATABASE, report.failureMessage());
     }
     return Json.toMap(Response.of(report, changes));
+  }
+
+  private synchronized Drilling drilling() {
+    if (drillingBuilt == null) {
+      drillingBuilt = drilling.get();
+    }
+    return drillingBuilt;
   }
 
   private synchronized Wiring wiring() {

@@ -80,6 +80,9 @@ public final class DispatchHandler
   /** Time kept after discovery for the plan, the messages and the earlier runs' accounting. */
   static final Duration DISCOVERY_MARGIN = Duration.ofMinutes(3);
 
+  private final Supplier<Drilling> drilling = Drilling::fromEnvironment;
+  private Drilling drillingBuilt;
+
   /** Used by the Lambda runtime: everything from the environment, built on first use and kept. */
   public DispatchHandler() {
     this.parts = DispatchHandler::fromEnvironment;
@@ -96,6 +99,9 @@ public final class DispatchHandler
     String requestId = context == null ? "" : context.getAwsRequestId();
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
       try {
+        if (Drilling.isDrill(event)) {
+          return drilling().run();
+        }
         Parts p = parts();
         Object action = event == null ? null : event.get("action");
         if ("account".equals(action)) {
@@ -201,6 +207,13 @@ public final class DispatchHandler
               + "' is not an ISO-8601 instant such as"
               + " 2026-12-02T02:00:00Z.");
     }
+  }
+
+  private synchronized Drilling drilling() {
+    if (drillingBuilt == null) {
+      drillingBuilt = drilling.get();
+    }
+    return drillingBuilt;
   }
 
   private synchronized Parts parts() {

@@ -4,6 +4,7 @@ import dev.neons3backup.BackupReport;
 import dev.neons3backup.BackupResult;
 import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.json.Json;
+import dev.neons3backup.restore.DrillResult;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -85,6 +86,18 @@ public final class EmbeddedMetrics {
     values.put(FLEET_DEAD_LETTERED, report.deadLettered());
     values.put(RUN_SUCCEEDED, report.ok() ? 1 : 0);
     write(values, Map.of("run", report.run()));
+  }
+
+  /** One line per drill: DrillPassed, DrillFailed and, when it ran, DrillDurationSeconds. */
+  public void emitDrill(DrillResult r) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put(DRILL_PASSED, r.passed() ? 1 : 0);
+    values.put(DRILL_FAILED, r.passed() ? 0 : 1);
+    r.record().ifPresent(d -> values.put(DRILL_DURATION_SECONDS, d.durationMillis() / 1000.0));
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("database", r.database());
+    props.put("outcome", r.passed() ? "passed" : "failed");
+    write(values, props);
   }
 
   private void write(Map<String, Object> values, Map<String, Object> properties) {

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Watches a plain-format dump as it streams past, without holding it: counts the rows of every
- * {@code COPY … FROM stdin;} block and remembers the end of the stream, to tell whether pg_dump
- * wrote its completion trailer last.
+ * {@code COPY … FROM stdin;} block, counts the schema objects by the type pg_dump names in the
+ * comment header it writes before each one ({@code --} then {@code -- Name: x; Type: TABLE; Schema:
+ * s; Owner: -}), and remembers the end of the stream, to tell whether pg_dump wrote its completion
+ * trailer last. Lines inside COPY data are rows, never headers.
  */
 public final class DumpScanner {
   static final String TRAILER = "-- PostgreSQL database dump complete";
@@ -18,8 +20,16 @@ public final class DumpScanner {
   private static final Pattern UNRESTRICT = Pattern.compile("\\\\unrestrict [A-Za-z0-9]+");
   private static final int TAIL = 1024;
   private static final int MAX_HEADER = 64 * 1024;
+  private static final String COPY = "COPY ";
+  private static final String NAME = "-- Name: ";
+  private static final String TYPE = "; Type: ";
+  private static final String SCHEMA = "; Schema: ";
+  private static final Pattern TYPE_WORDS = Pattern.compile("[A-Z][A-Z ]*");
 
   private final Map<String, Long> rows = new LinkedHashMap<>();
+  private final Map<String, Long> objects = new LinkedHashMap<>();
+  // Whether the line before the current one was exactly "--", as before every object header.
+  private boolean afterDashes;
   private final byte[] tail = new byte[TAIL];
   private long total;
   private boolean atLineStart = true;
@@ -77,27 +87,51 @@ public final class DumpScanner {
 
   private void outsideCopy(byte b) {
     if (b == '\n') {
-      if (header != null && header.startsWith("COPY ")) {
-        String line = header.toString();
-        if (line.endsWith(" FROM stdin;")) {
-          copyTable = CopyHeader.tableName(line);
-          copyRows = 0;
-        }
-      }
+      endOfLine();
       header = new StringBuilderBytes();
       atLineStart = true;
       return;
     }
     atLineStart = false;
     if (header != null) {
-      if (header.length() < 5 && b != "COPY ".charAt(header.length())) {
-        header = null;
-      } else if (header.length() >= MAX_HEADER) {
+      if (!header.mayStart(b) || header.length() >= MAX_HEADER) {
         header = null;
       } else {
         header.append(b);
       }
     }
+  }
+
+  private void endOfLine() {
+    boolean dashes = header != null && header.length() == 2 && header.startsWith("--");
+    if (header != null && header.startsWith(COPY)) {
+      String line = header.toString();
+      if (line.endsWith(" FROM stdin;")) {
+        copyTable = CopyHeader.tableName(line);
+        copyRows = 0;
+      }
+    } else if (afterDashes && header != null && header.startsWith(NAME)) {
+      String type = objectType(header.toString());
+      if (type != null) {
+        objects.merge(type, 1L, Long::sum);
+      }
+    }
+    afterDashes = dashes;
+  }
+
+  /**
+   * The type in a header line, e.g. {@code TABLE} or {@code FK CONSTRAINT}: the first {@code ;
+   * Type: } followed by capital words and {@code ; Schema: } (a name may hold either text).
+   */
+  static String objectType(String line) {
+    for (int at = line.indexOf(TYPE); at >= 0; at = line.indexOf(TYPE, at + 1)) {
+      int from = at + TYPE.length();
+      int end = line.indexOf(SCHEMA, from);
+      if (end > from && TYPE_WORDS.matcher(line.substring(from, end)).matches()) {
+        return line.substring(from, end);
+      }
+    }
+    return null;
   }
 
   private void keepTail(byte[] buf, int off, int len) {
@@ -152,6 +186,13 @@ public final class DumpScanner {
     return Collections.unmodifiableMap(new LinkedHashMap<>(rows));
   }
 
+  /**
+   * Schema objects by pg_dump's type ({@code TABLE}, {@code INDEX}, …) as its headers name them.
+   */
+  public Map<String, Long> objectTypes() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(objects));
+  }
+
   /** A growable byte buffer for one header line, decoded as UTF-8 at the end. */
   private static final class StringBuilderBytes {
     private byte[] bytes = new byte[128];
@@ -166,6 +207,18 @@ public final class DumpScanner {
 
     int length() {
       return n;
+    }
+
+    /** Whether the line so far, then {@code b}, may still begin a COPY or an object header. */
+    boolean mayStart(byte b) {
+      return prefixOf(COPY, b) || prefixOf(NAME, b);
+    }
+
+    private boolean prefixOf(String start, byte b) {
+      if (n >= start.length()) {
+        return startsWith(start);
+      }
+      return b == start.charAt(n) && startsWith(start.substring(0, n));
     }
 
     boolean startsWith(String ascii) {

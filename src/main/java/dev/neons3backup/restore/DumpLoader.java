@@ -34,10 +34,17 @@ final class DumpLoader {
 
   private final BackupStore store;
   private final RestoreGuard guard;
+  private final DumpScanner scanner;
 
   DumpLoader(BackupStore store, RestoreGuard guard) {
+    this(store, guard, new DumpScanner());
+  }
+
+  /** As above; {@code scanner} sees the dump as it streams past (a drill reads its counts). */
+  DumpLoader(BackupStore store, RestoreGuard guard, DumpScanner scanner) {
     this.store = store;
     this.guard = guard;
+    this.scanner = scanner;
   }
 
   /** How feeding psql ended. */
@@ -110,7 +117,7 @@ final class DumpLoader {
 
   /** Copies the whole backup into psql; SENT here means it was read to its trailer. */
   private Fed stream(BackupEntry entry, OutputStream sql, LongConsumer progress) {
-    DumpScanner end = new DumpScanner();
+    DumpScanner end = scanner;
     ReadPipeline.Read plain;
     try {
       plain =

@@ -51,7 +51,7 @@ public final class Restorer {
   private static final int MAX_IDENTIFIER_BYTES = 63;
 
   /** Long enough for any catalog query or CREATE/DROP/ALTER DATABASE on a busy server. */
-  private static final Duration CATALOG_LIMIT = Duration.ofMinutes(5);
+  static final Duration CATALOG_LIMIT = Duration.ofMinutes(5);
 
   private final BackupStore store;
   private final PgClient pg;
@@ -161,7 +161,7 @@ public final class Restorer {
   }
 
   /** Drops the partial copy; says what became of it, for the error that follows. */
-  private static String drop(PgDatabase admin, String temporary) {
+  static String drop(PgDatabase admin, String temporary) {
     String force = admin.serverVersionNum() >= 130_000 ? " WITH (FORCE)" : "";
     try {
       admin.query("DROP DATABASE IF EXISTS " + ident(temporary) + force, CATALOG_LIMIT);
@@ -203,7 +203,7 @@ public final class Restorer {
     }
   }
 
-  private RestoreReport compareRows(BackupEntry entry, PgDatabase db) {
+  static RestoreReport compareRows(BackupEntry entry, PgDatabase db) {
     DatabaseTarget target = db.target();
     String where = target.url().hosts() + "/" + target.url().database();
     if (entry.manifest().isEmpty()) {
@@ -254,15 +254,15 @@ public final class Restorer {
     return actual;
   }
 
-  private static String ident(String name) {
+  static String ident(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  private static String literal(String text) {
+  static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  private static byte[] randomBytes(int n) {
+  static byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     new SecureRandom().nextBytes(b);
     return b;

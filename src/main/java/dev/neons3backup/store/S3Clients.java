@@ -89,7 +89,7 @@ public final class S3Clients {
     return sns(settings, fleet.snsEndpoint());
   }
 
-  /** The alarm topic, for a run's one shrunken-backups message. */
+  /** The alarm topic, for a run's one message about its shrunken backups or failed drills. */
   public static SnsClient sns(Settings settings) {
     return sns(settings, settings.snsEndpoint());
   }
