@@ -91,11 +91,10 @@ public final class Drills {
     return DrillResult.of(record);
   }
 
-  /** The newest drill replaces the one before: delete, then write only if absent. */
+  /** The newest drill replaces the one before. */
   private void save(DrillRecord record) throws IOException {
     String key = BackupKey.parse(record.key()).orElseThrow().drillKey();
-    store.delete(key);
-    store.putIfAbsent(key, Json.bytes(record), "application/json");
+    store.replace(key, Json.bytes(record), "application/json");
   }
 
   private static Map<String, Optional<BackupEntry>> newestComplete(List<BackupEntry> all) {

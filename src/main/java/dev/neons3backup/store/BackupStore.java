@@ -20,6 +20,16 @@ public interface BackupStore extends AutoCloseable {
   /** Writes a small object whole, only if the key is free. */
   void putIfAbsent(String key, byte[] content, String contentType) throws IOException;
 
+  /**
+   * Writes a small object whole, replacing the one there: only for a record that a newer one
+   * supersedes (a drill's), never for a backup or its manifest. On S3 it is one unconditional put,
+   * so the function's role needs no delete permission (a versioned bucket keeps the older records).
+   */
+  default void replace(String key, byte[] content, String contentType) throws IOException {
+    delete(key);
+    putIfAbsent(key, content, contentType);
+  }
+
   /** Keys under {@code prefix}, in no particular order. */
   List<String> list(String prefix) throws IOException;
 

@@ -67,6 +67,21 @@ public final class S3BackupStore implements BackupStore {
   }
 
   @Override
+  public void replace(String key, byte[] content, String contentType) throws IOException {
+    try {
+      s3.putObject(
+          r ->
+              r.bucket(bucket)
+                  .key(prefix + key)
+                  .contentType(contentType)
+                  .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+          RequestBody.fromBytes(content));
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+  }
+
+  @Override
   public void putIfAbsent(String key, byte[] content, String contentType) throws IOException {
     try {
       s3.putObject(

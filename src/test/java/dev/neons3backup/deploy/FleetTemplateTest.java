@@ -156,16 +156,22 @@ class FleetTemplateTest {
   }
 
   @Test
-  void dispatcherReadsOnlyManifestsBesideItsRunObjects() {
-    List<Object> resources =
-        statements("DispatcherRole").stream()
-            .filter(s -> actions(s).contains("s3:GetObject"))
-            .map(s -> s.get("Resource"))
-            .toList();
-    assertThat(resources)
+  void dispatcherReadsBackupsForDrillsAndWritesOnlyRunObjectsAndDrillRecords() {
+    assertThat(resourcesOf("DispatcherRole", "s3:GetObject"))
         .containsExactlyInAnyOrder(
             Map.of("Fn::Sub", "${BackupBucket.Arn}/_runs/*"),
-            Map.of("Fn::Sub", "${BackupBucket.Arn}/*.manifest.json"));
+            Map.of("Fn::Sub", "${BackupBucket.Arn}/*"));
+    assertThat(resourcesOf("DispatcherRole", "s3:PutObject"))
+        .containsExactlyInAnyOrder(
+            Map.of("Fn::Sub", "${BackupBucket.Arn}/_runs/*"),
+            Map.of("Fn::Sub", "${BackupBucket.Arn}/*.drill.json"));
+  }
+
+  private List<Object> resourcesOf(String role, String action) {
+    return statements(role).stream()
+        .filter(s -> actions(s).contains(action))
+        .map(s -> s.get("Resource"))
+        .toList();
   }
 
   @Test
