@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      StatusCommand.class,
       DiscoverCommand.class,
       WorkCommand.class,
       CommandLine.HelpCommand.class
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
       "0:everything succeeded",
       "1:internal error (a bug: please report it with --verbose output)",
       "2:usage or configuration error",
-      "3:a database failed",
+      "3:a database failed (status: a flag was raised)",
       "4:storage error (bucket or directory)",
       "5:verification mismatch"
     })
