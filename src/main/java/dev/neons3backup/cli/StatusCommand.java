@@ -3,6 +3,7 @@ package dev.neons3backup.cli;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
+import dev.neons3backup.catalog.DrillRecord;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.config.DatabaseTarget;
@@ -185,7 +186,7 @@ final class StatusCommand implements Callable<Integer> {
     };
   }
 
-  private static String drill(dev.neons3backup.catalog.DrillRecord d) {
+  private static String drill(DrillRecord d) {
     String when =
         d.finishedAt() == null
             ? ""

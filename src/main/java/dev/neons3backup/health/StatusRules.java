@@ -45,7 +45,16 @@ public record StatusRules(Instant now, int staleHours, int shrinkThresholdPercen
     shrink.ifPresent(
         s -> {
           flags.add(Flag.SHRUNK);
-          reasons.add(s.describe());
+          // The table and the page name the database already; the alarm's line (describe) does not.
+          reasons.add(
+              s.what()
+                  + " fell "
+                  + s.percent()
+                  + " % since the previous backup ("
+                  + s.before()
+                  + " → "
+                  + s.after()
+                  + ")");
         });
     if (h.lastVerified().isEmpty()) {
       flags.add(Flag.NEVER_VERIFIED);

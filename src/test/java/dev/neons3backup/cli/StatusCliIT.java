@@ -89,8 +89,7 @@ class StatusCliIT {
     assertThat(r.exit()).as(r.all()).isEqualTo(3);
     assertThat(line(r.out(), "dropped")).contains("-98%").endsWith("SHRUNK");
     assertThat(line(r.out(), "deleted")).contains("-88%").endsWith("SHRUNK");
-    assertThat(r.out())
-        .contains("deleted: SHRUNK: deleted: rows fell 88 % since the previous backup");
+    assertThat(r.out()).contains("deleted: SHRUNK: raw size fell 89 % since the previous backup");
     // The same fall under a lower bar than the threshold is no flag.
     assertThat(cli("status", "--name", "deleted", "--shrink-threshold", "95").exit()).isZero();
     assertThat(cli("status", "--name", "dropped", "--shrink-threshold", "0").exit()).isZero();

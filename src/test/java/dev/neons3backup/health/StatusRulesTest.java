@@ -59,7 +59,7 @@ class StatusRulesTest {
     DatabaseStatus s = RULES.assess(h);
     assertThat(s.flags()).containsExactly(Flag.SHRUNK);
     assertThat(s.reasons().get(0))
-        .isEqualTo("db: raw size fell 60 % since the previous backup (1000 → 400)");
+        .isEqualTo("raw size fell 60 % since the previous backup (1000 → 400)");
     assertThat(new StatusRules(NOW, 26, 0).assess(h).flags()).isEmpty();
     assertThat(new StatusRules(NOW, 26, 60).assess(h).flags()).isEmpty();
   }

@@ -336,7 +336,7 @@ class ReportJsonTest {
             {
               "name" : "shop",
               "flags" : [ "STALE", "SHRUNK", "NEVER VERIFIED", "DRILL FAILED" ],
-              "reasons" : [ "newest complete backup is 30 h old (limit 26 h)", "shop: raw size fell 60 % since the previous backup (1000 → 400)", "no backup of it was ever verified (run verify --name shop)", "drill of db/k.sql.gz failed at 2026-11-23T03:00:00Z: rows differ" ],
+              "reasons" : [ "newest complete backup is 30 h old (limit 26 h)", "raw size fell 60 % since the previous backup (1000 → 400)", "no backup of it was ever verified (run verify --name shop)", "drill of db/k.sql.gz failed at 2026-11-23T03:00:00Z: rows differ" ],
               "newest" : {
                 "key" : "shop/2026-11-24_02-00-00.sql.gz",
                 "time" : "2026-11-24T02:00:00Z",
