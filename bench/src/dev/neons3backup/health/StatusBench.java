@@ -64,7 +64,7 @@ public final class StatusBench {
     long t0 = System.nanoTime();
     int objects = seed(bucket, databases, backups);
     System.out.printf(
-        "seeded %d objects (%d databases x %d backups) in %.1f s%n",
+        "seeded %d objects (%d databases x %d backups, S3Mock restarted on them) in %.1f s%n",
         objects, databases, backups, secs(t0));
 
     double table = cli(jar, bucket, List.of("status"));
@@ -88,40 +88,80 @@ public final class StatusBench {
     System.out.printf("| status --html | %.1f | %.1f | %s |%n", html, htmlReads, htmlCalls);
   }
 
+  /**
+   * S3Mock rewrites its whole key index on every PUT, so 60,000 puts would take hours: the objects
+   * are laid down in its own store layout (a folder per object, the bucket's key index) while it
+   * is stopped, and it reads them when it starts again. One real PUT first shows the layout.
+   */
   private static int seed(String bucket, int databases, int backups) throws Exception {
-    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
-    ExecutorService pool = Executors.newFixedThreadPool(32);
-    List<Future<?>> puts = new ArrayList<>();
     try (S3Client s3 = S3.clientBuilder().build()) {
-      for (int d = 0; d < databases; d++) {
-        String db = String.format("db-%04d", d);
-        for (int b = 0; b < backups; b++) {
-          BackupKey key = new BackupKey(db, newest.minus(Duration.ofDays(b)), Compression.GZIP);
-          long rows = 10_000L + d * 10L + (backups - b) * 100L;
-          Manifest m = manifest(key, rows);
-          puts.add(pool.submit(() -> put(s3, bucket, key.format(), "x".getBytes())));
-          puts.add(pool.submit(() -> put(s3, bucket, key.manifestKey(), m.toJson())));
-          if (b == 0 && d % 20 != 0) {
-            byte[] marker = Catalog.verifiedMarker(newest, m.sha256());
-            puts.add(pool.submit(() -> put(s3, bucket, key.verifiedKey(), marker)));
-          }
-          if (b == 0 && d % 5 == 0) {
-            byte[] drill = Json.bytes(drill(key, d % 25 == 0));
-            puts.add(pool.submit(() -> put(s3, bucket, key.drillKey(), drill)));
-          }
-        }
-        if (d % 50 == 0) {
-          BackupKey lone = new BackupKey(db, newest.plus(Duration.ofMinutes(30)), Compression.GZIP);
-          puts.add(pool.submit(() -> put(s3, bucket, lone.format(), "x".getBytes())));
-        }
-      }
-      for (Future<?> f : puts) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
+      put(s3, bucket, "probe", "x".getBytes());
     }
-    return puts.size();
+    S3.kill();
+    Path dir = S3.root().resolve(bucket);
+    Map<String, String> index = new java.util.LinkedHashMap<>();
+    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+    for (int d = 0; d < databases; d++) {
+      String db = String.format("db-%04d", d);
+      for (int b = 0; b < backups; b++) {
+        BackupKey key = new BackupKey(db, newest.minus(Duration.ofDays(b)), Compression.GZIP);
+        long rows = 10_000L + d * 10L + (backups - b) * 100L;
+        Manifest m = manifest(key, rows);
+        write(dir, index, key.format(), "x".getBytes());
+        write(dir, index, key.manifestKey(), m.toJson());
+        if (b == 0 && d % 20 != 0) {
+          write(dir, index, key.verifiedKey(), Catalog.verifiedMarker(newest, m.sha256()));
+        }
+        if (b == 0 && d % 5 == 0) {
+          write(dir, index, key.drillKey(), Json.bytes(drill(key, d % 25 == 0)));
+        }
+      }
+      if (d % 50 == 0) {
+        BackupKey lone = new BackupKey(db, newest.plus(Duration.ofMinutes(30)), Compression.GZIP);
+        write(dir, index, lone.format(), "x".getBytes());
+      }
+    }
+    Path metadata = dir.resolve("bucketMetadata.json");
+    Map<String, Object> bucketMeta = MAPPER.readValue(metadata.toFile(), MAP);
+    bucketMeta.put("objects", index);
+    MAPPER.writeValue(metadata.toFile(), bucketMeta);
+    S3.restart();
+    try (S3Client s3 = S3.clientBuilder().build()) {
+      s3.deleteObject(r -> r.bucket(bucket).key("probe"));
+    }
+    return index.size();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** One object as S3Mock stores it: its bytes and its metadata in a folder named by its id. */
+  private static void write(Path bucketDir, Map<String, String> index, String key, byte[] body)
+      throws Exception {
+    String id = java.util.UUID.randomUUID().toString();
+    Path dir = Files.createDirectories(bucketDir.resolve(id));
+    Path data = dir.resolve("binaryData");
+    Files.write(data, body);
+    Map<String, Object> meta = new java.util.LinkedHashMap<>();
+    meta.put("id", id);
+    meta.put("key", key);
+    meta.put("size", String.valueOf(body.length));
+    meta.put("modificationDate", Instant.now().toString());
+    meta.put("etag", java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("MD5").digest(body)));
+    meta.put("contentType", "application/octet-stream");
+    meta.put("lastModified", System.currentTimeMillis());
+    meta.put("dataPath", data.toUri().toString());
+    meta.put("userMetadata", Map.of());
+    meta.put("owner", Map.of("ID", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"));
+    meta.put("storeHeaders", Map.of());
+    meta.put("encryptionHeaders", Map.of());
+    meta.put("storageClass", "STANDARD");
+    meta.put("deleteMarker", false);
+    MAPPER.writeValue(dir.resolve("objectMetadata.json").toFile(), meta);
+    index.put(key, id);
   }
 
   private static Object put(S3Client s3, String bucket, String key, byte[] body) {
