@@ -144,6 +144,30 @@ class StatusCliIT {
   }
 
   @Test
+  void aNewerCorruptManifestOrNoCompleteBackupAtAllIsIncomplete() throws Exception {
+    String db = database(TWO_TABLES);
+    Instant complete = hoursAgo(3);
+    backup(db, "shop", complete);
+    assertThat(cli("verify").exit()).isZero();
+    Path dir = work.resolve("backups/shop");
+    String stamp = KeyTime.format(hoursAgo(1));
+    Files.writeString(dir.resolve(stamp + ".sql.gz"), "x");
+    Files.writeString(dir.resolve(stamp + ".sql.gz.manifest.json"), "{not json");
+    Result corrupt = cli("status", "--json");
+    assertThat(corrupt.exit()).as(corrupt.all()).isEqualTo(3);
+    JsonNode shop = JSON.readTree(corrupt.out()).get(0);
+    assertThat(shop.get("flags").toString()).isEqualTo("[\"INCOMPLETE\"]");
+    assertThat(shop.get("incompleteNewer").asInt()).isEqualTo(1);
+    assertThat(shop.get("newest").get("time").asText()).isEqualTo(complete.toString());
+
+    Path lone = Files.createDirectories(work.resolve("backups/lone"));
+    Files.writeString(lone.resolve(stamp + ".sql.gz"), "x");
+    Result none = cli("status", "--name", "lone");
+    assertThat(none.exit()).isEqualTo(3);
+    assertThat(line(none.out(), "lone")).contains("none complete").endsWith("INCOMPLETE");
+  }
+
+  @Test
   void jsonGivesTheSameFactsAndNoPasswordAppears() throws Exception {
     String db = database(TWO_TABLES);
     backup(db, "app", hoursAgo(5));
