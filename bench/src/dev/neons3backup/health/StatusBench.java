@@ -68,8 +68,10 @@ public final class StatusBench {
         objects, databases, backups, secs(t0));
 
     double table = cli(jar, bucket, List.of("status"));
+    System.out.printf("status (jar): %.1f s%n", table);
     Path page = Files.createTempFile("status-bench", ".html");
     double html = cli(jar, bucket, List.of("status", "--html", page.toString()));
+    System.out.printf("status --html (jar): %.1f s%n", html);
     System.out.printf("page: %,d bytes%n", Files.size(page));
     Files.delete(page);
 
