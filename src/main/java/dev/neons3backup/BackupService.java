@@ -9,6 +9,8 @@ import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
+import dev.neons3backup.health.DatabaseHealth;
+import dev.neons3backup.health.HealthReader;
 import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.PgClient;
 import dev.neons3backup.restore.DrillResult;
@@ -145,6 +147,18 @@ public final class BackupService implements AutoCloseable {
   public List<BackupEntry> list(Optional<String> database) {
     try {
       return new Catalog(store).list(database);
+    } catch (IOException e) {
+      throw storage(e);
+    }
+  }
+
+  /**
+   * What {@code status} judges, per database (or of the one named): read from one listing and the
+   * few side files it needs; with every complete backup's size and rows when {@code history}.
+   */
+  public List<DatabaseHealth> health(Optional<String> database, boolean history) {
+    try {
+      return new HealthReader(store).read(database, history);
     } catch (IOException e) {
       throw storage(e);
     }

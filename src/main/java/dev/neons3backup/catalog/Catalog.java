@@ -14,10 +14,14 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -139,6 +143,72 @@ public final class Catalog {
       return Optional.of(entry(newest.get().format(), Set.of(newest.get().manifestKey())));
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  /**
+   * The keys under the store (or one database's folder), grouped per database from ONE listing:
+   * what {@code status} decides from before it reads only the objects it needs. By database name.
+   */
+  public Map<String, KeyListing> listing(Optional<String> database) throws IOException {
+    List<String> keys = store.list(database.map(d -> d + "/").orElse(""));
+    Map<String, List<BackupKey>> backups = new TreeMap<>();
+    Map<String, Set<String>> present = new HashMap<>();
+    for (String key : keys) {
+      int slash = key.indexOf('/');
+      if (slash > 0) {
+        present.computeIfAbsent(key.substring(0, slash), d -> new HashSet<>()).add(key);
+      }
+      BackupKey.parse(key)
+          .ifPresent(k -> backups.computeIfAbsent(k.database(), d -> new ArrayList<>()).add(k));
+    }
+    Map<String, KeyListing> listings = new LinkedHashMap<>();
+    backups.forEach((db, list) -> listings.put(db, new KeyListing(db, list, present.get(db))));
+    return listings;
+  }
+
+  /**
+   * The backup {@code key} as {@code listing} shows it: reads its manifest (when listed) and
+   * nothing else, so its {@code verifiedAt} is left empty; see {@link #verifiedAt(BackupKey)}.
+   */
+  public BackupEntry entry(BackupKey key, KeyListing listing) throws IOException {
+    Set<String> manifestOnly =
+        listing.hasManifest(key) ? Set.of(key.manifestKey()) : Set.<String>of();
+    try {
+      return entry(key.format(), manifestOnly);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** When {@code verify} first confirmed the backup {@code key}, if its marker says. */
+  public Optional<Instant> verifiedAt(BackupKey key) throws IOException {
+    try {
+      return read(key.verifiedKey()).map(Catalog::verifiedAt);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * The newest drill record of the backup {@code key}; empty when there is none or it is
+   * unreadable.
+   */
+  public Optional<DrillRecord> drill(BackupKey key) throws IOException {
+    Optional<byte[]> json;
+    try {
+      json = read(key.drillKey());
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      // The same plain mapper that json/Json writes it with.
+      return Optional.of(JSON.readValue(json.get(), DrillRecord.class));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

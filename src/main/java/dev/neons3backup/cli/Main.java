@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       DrillCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
+      StatusCommand.class,
       DiscoverCommand.class,
       WorkCommand.class,
       CommandLine.HelpCommand.class
@@ -33,9 +34,9 @@ import picocli.CommandLine.Spec;
       "0:everything succeeded",
       "1:internal error (a bug: please report it with --verbose output)",
       "2:usage or configuration error",
-      "3:a database failed",
+      "3:a database failed (status: a flag was raised; drill: a drill could not run)",
       "4:storage error (bucket or directory)",
-      "5:verification mismatch"
+      "5:verification mismatch (drill: a backup failed its drill)"
     })
 public final class Main implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -347,4 +347,57 @@ class ReportJsonTest {
     return new BackupEntry(
         new BackupKey("shop", T, Compression.ZSTD), Optional.empty(), Optional.empty());
   }
+
+  @Test
+  void aStatusGivesEveryFieldFlagsFirstAndNullsForWhatIsUnknown() {
+    Instant now = T.plus(Duration.ofHours(30));
+    var newest = dev.neons3backup.health.HealthFixtures.complete("shop", T, 400, 50);
+    var previous =
+        dev.neons3backup.health.HealthFixtures.complete(
+            "shop", T.minus(Duration.ofDays(1)), 1000, 100);
+    var h =
+        new dev.neons3backup.health.DatabaseHealth(
+            "shop",
+            Optional.of(newest),
+            Optional.of(previous),
+            0,
+            Optional.empty(),
+            Optional.of(dev.neons3backup.health.HealthFixtures.drill("failed", "rows differ")),
+            List.of());
+    var s = new dev.neons3backup.health.StatusRules(now, 26, 50).assess(h);
+    assertThat(Json.pretty(StatusJson.of(s)))
+        .isEqualTo(
+            """
+            {
+              "name" : "shop",
+              "flags" : [ "STALE", "SHRUNK", "NEVER VERIFIED", "DRILL FAILED" ],
+              "reasons" : [ "newest complete backup is 30 h old (limit 26 h)", "raw size fell 60 % since the previous backup (1000 → 400)", "no backup of it was ever verified (run verify --name shop)", "drill of db/k.sql.gz failed at 2026-11-23T03:00:00Z: rows differ" ],
+              "newest" : {
+                "key" : "shop/2026-11-24_02-00-00.sql.gz",
+                "time" : "2026-11-24T02:00:00Z",
+                "rawBytes" : 400,
+                "storedBytes" : 133,
+                "totalRows" : 50
+              },
+              "previous" : {
+                "key" : "shop/2026-11-23_02-00-00.sql.gz",
+                "time" : "2026-11-23T02:00:00Z",
+                "rawBytes" : 1000,
+                "storedBytes" : 333,
+                "totalRows" : 100
+              },
+              "ageHours" : 30,
+              "rawBytesChangePercent" : -60.0,
+              "totalRowsChangePercent" : -50.0,
+              "shrink" : "shop: raw size fell 60 % since the previous backup (1000 → 400)",
+              "verifiedAt" : null,
+              "drill" : {
+                "key" : "db/k.sql.gz",
+                "finishedAt" : "2026-11-23T03:00:00Z",
+                "outcome" : "failed",
+                "reason" : "rows differ"
+              },
+              "incompleteNewer" : 0
+            }""");
+  }
 }

@@ -102,6 +102,11 @@ public final class S3MockServer {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** Where S3Mock keeps its buckets (one folder each); bench/status seeds a stopped server here. */
+  public Path root() {
+    return root;
+  }
+
   public Path logFile() {
     return logFile;
   }

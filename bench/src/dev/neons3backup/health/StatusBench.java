@@ -1,0 +1,243 @@
+package dev.neons3backup.health;
+
+import dev.neons3backup.catalog.BackupKey;
+import dev.neons3backup.catalog.Catalog;
+import dev.neons3backup.catalog.DrillRecord;
+import dev.neons3backup.catalog.Manifest;
+import dev.neons3backup.io.Compression;
+import dev.neons3backup.json.Json;
+import dev.neons3backup.store.S3BackupStore;
+import dev.neons3backup.testing.S3MockServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * DATABASES x BACKUPS synthetic backups (a tiny object and a real manifest each, a verified marker
+ * on most databases' newest, a drill record on some, a failed one and an incomplete newer object on
+ * a few) seeded into S3Mock with parallel puts; then {@code status} and {@code status --html} run
+ * as the user runs them (the jar, a process of its own) and timed, and the same reads done
+ * in-process with every S3 request counted. Never fails on a timing. See bench/README.md, "Status".
+ */
+public final class StatusBench {
+  private static final S3MockServer S3 = S3MockServer.shared();
+
+  public static void main(String[] args) throws Exception {
+    int status = 0;
+    try {
+      run(args);
+    } catch (Exception | AssertionError e) {
+      System.err.println("[status bench] FAILED: " + e);
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status); // the embedded server's threads would keep the JVM alive
+  }
+
+  private static void run(String[] args) throws Exception {
+    Configurator.setRootLevel(Level.WARN);
+    int databases = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int backups = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    Path jar = Path.of(args.length > 2 ? args[2] : "target/neon-s3-backup.jar");
+    String bucket = "status-bench-" + System.nanoTime();
+    S3.createBucket(bucket);
+    long t0 = System.nanoTime();
+    int objects = seed(bucket, databases, backups);
+    System.out.printf(
+        "seeded %d objects (%d databases x %d backups, S3Mock restarted on them) in %.1f s%n",
+        objects, databases, backups, secs(t0));
+
+    double table = cli(jar, bucket, List.of("status"));
+    System.out.printf("status (jar): %.1f s%n", table);
+    Path page = Files.createTempFile("status-bench", ".html");
+    double html = cli(jar, bucket, List.of("status", "--html", page.toString()));
+    System.out.printf("status --html (jar): %.1f s%n", html);
+    System.out.printf("page: %,d bytes%n", Files.size(page));
+    Files.delete(page);
+
+    double version = cli(jar, bucket, List.of("--version"));
+    long t1 = System.nanoTime();
+    Map<String, Long> tableCalls = inProcess(bucket, false);
+    double tableReads = secs(t1);
+    long t2 = System.nanoTime();
+    Map<String, Long> htmlCalls = inProcess(bucket, true);
+    double htmlReads = secs(t2);
+    System.out.printf(
+        "%n| command | wall s (jar, JVM start included) | reads in-process s | S3 requests |%n"
+            + "|---|---|---|---|%n");
+    System.out.printf("| --version (JVM start) | %.1f | | |%n", version);
+    System.out.printf("| status | %.1f | %.1f | %s |%n", table, tableReads, tableCalls);
+    System.out.printf("| status --html | %.1f | %.1f | %s |%n", html, htmlReads, htmlCalls);
+  }
+
+  /**
+   * S3Mock rewrites its whole key index on every PUT, so 60,000 puts would take hours: the objects
+   * are laid down in its own store layout (a folder per object, the bucket's key index) while it
+   * is stopped, and it reads them when it starts again. One real PUT first shows the layout.
+   */
+  private static int seed(String bucket, int databases, int backups) throws Exception {
+    try (S3Client s3 = S3.clientBuilder().build()) {
+      put(s3, bucket, "probe", "x".getBytes());
+    }
+    S3.kill();
+    Path dir = S3.root().resolve(bucket);
+    Map<String, String> index = new java.util.LinkedHashMap<>();
+    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+    for (int d = 0; d < databases; d++) {
+      String db = String.format("db-%04d", d);
+      for (int b = 0; b < backups; b++) {
+        BackupKey key = new BackupKey(db, newest.minus(Duration.ofDays(b)), Compression.GZIP);
+        long rows = 10_000L + d * 10L + (backups - b) * 100L;
+        Manifest m = manifest(key, rows);
+        write(dir, index, key.format(), "x".getBytes());
+        write(dir, index, key.manifestKey(), m.toJson());
+        if (b == 0 && d % 20 != 0) {
+          write(dir, index, key.verifiedKey(), Catalog.verifiedMarker(newest, m.sha256()));
+        }
+        if (b == 0 && d % 5 == 0) {
+          write(dir, index, key.drillKey(), Json.bytes(drill(key, d % 25 == 0)));
+        }
+      }
+      if (d % 50 == 0) {
+        BackupKey lone = new BackupKey(db, newest.plus(Duration.ofMinutes(30)), Compression.GZIP);
+        write(dir, index, lone.format(), "x".getBytes());
+      }
+    }
+    Path metadata = dir.resolve("bucketMetadata.json");
+    Map<String, Object> bucketMeta = MAPPER.readValue(metadata.toFile(), MAP);
+    bucketMeta.put("objects", index);
+    MAPPER.writeValue(metadata.toFile(), bucketMeta);
+    S3.restart();
+    try (S3Client s3 = S3.clientBuilder().build()) {
+      s3.deleteObject(r -> r.bucket(bucket).key("probe"));
+    }
+    return index.size();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** One object as S3Mock stores it: its bytes and its metadata in a folder named by its id. */
+  private static void write(Path bucketDir, Map<String, String> index, String key, byte[] body)
+      throws Exception {
+    String id = java.util.UUID.randomUUID().toString();
+    Path dir = Files.createDirectories(bucketDir.resolve(id));
+    Path data = dir.resolve("binaryData");
+    Files.write(data, body);
+    Map<String, Object> meta = new java.util.LinkedHashMap<>();
+    meta.put("id", id);
+    meta.put("key", key);
+    meta.put("size", String.valueOf(body.length));
+    meta.put("modificationDate", Instant.now().toString());
+    meta.put("etag", java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("MD5").digest(body)));
+    meta.put("contentType", "application/octet-stream");
+    meta.put("lastModified", System.currentTimeMillis());
+    meta.put("dataPath", data.toUri().toString());
+    meta.put("userMetadata", Map.of());
+    meta.put("owner", Map.of("ID", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"));
+    meta.put("storeHeaders", Map.of());
+    meta.put("encryptionHeaders", Map.of());
+    meta.put("storageClass", "STANDARD");
+    meta.put("deleteMarker", false);
+    MAPPER.writeValue(dir.resolve("objectMetadata.json").toFile(), meta);
+    index.put(key, id);
+  }
+
+  private static Object put(S3Client s3, String bucket, String key, byte[] body) {
+    return s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(body));
+  }
+
+  private static Manifest manifest(BackupKey key, long rows) {
+    return new Manifest(
+        1, key.database(), key.format(), null, null, null, "gzip", 6, rows * 40, rows * 10,
+        "ab".repeat(32), "15", "15", null, rows, Map.of("public.t", rows), null, null);
+  }
+
+  private static DrillRecord drill(BackupKey key, boolean failed) {
+    String now = Instant.now().toString();
+    return new DrillRecord(
+        DrillRecord.FORMAT_VERSION, key.database(), key.format(), now, now, 1000,
+        failed ? DrillRecord.FAILED : DrillRecord.PASSED, failed ? "rows of public.t differ" : null,
+        "127.0.0.1/scratch", "15", "15", "15", 1, 1, Map.of(), Map.of(), List.of());
+  }
+
+  /** The jar as a user runs it, output discarded; wall seconds. */
+  private static double cli(Path jar, String bucket, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+    command.addAll(args);
+    command.addAll(List.of("--store", "s3://" + bucket));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment()
+        .putAll(
+            Map.of(
+                "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "test",
+                "AWS_SECRET_ACCESS_KEY", "test"));
+    long t0 = System.nanoTime();
+    int exit = pb.start().waitFor();
+    double s = secs(t0);
+    if (exit != (args.get(0).equals("--version") ? 0 : 3)) {
+      throw new AssertionError(String.join(" ", args) + " exited " + exit + ", not 3 (flags raised)");
+    }
+    return s;
+  }
+
+  /** The same reads in this JVM, every S3 request counted by operation. */
+  private static Map<String, Long> inProcess(String bucket, boolean history) throws Exception {
+    Counter counter = new Counter();
+    S3Client s3 =
+        S3.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+    try (S3BackupStore store = new S3BackupStore(s3, bucket, "", S3BackupStore.DEFAULT_PART_SIZE)) {
+      List<DatabaseHealth> all = new HealthReader(store).read(Optional.empty(), history);
+      if (all.isEmpty()) {
+        throw new AssertionError("no databases read");
+      }
+    }
+    return counter.snapshot();
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static final class Counter implements ExecutionInterceptor {
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {
+      String op = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      calls.computeIfAbsent(op, k -> new LongAdder()).increment();
+    }
+
+    Map<String, Long> snapshot() {
+      Map<String, Long> out = new TreeMap<>();
+      calls.forEach((op, n) -> out.put(op, n.sum()));
+      return out;
+    }
+  }
+}
