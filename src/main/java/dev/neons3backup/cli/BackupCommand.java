@@ -13,6 +13,7 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.config.TargetList;
 import dev.neons3backup.config.Targets;
 import dev.neons3backup.io.Compression;
+import dev.neons3backup.io.Sizes;
 import dev.neons3backup.json.BackupRunJson;
 import dev.neons3backup.neon.NeonConfig;
 import dev.neons3backup.neon.ResolvedTargets;
@@ -317,7 +318,7 @@ final class BackupCommand implements Callable<Integer> {
               "ok       %s → %s (%s, %s, %.1f s)%n",
               r.name(),
               r.location(),
-              Output.bytes(m.storedBytes()),
+              Sizes.bytes(m.storedBytes()),
               Output.count(m.totalRows(), "row", "rows"),
               r.duration().toMillis() / 1000.0);
         }
@@ -328,7 +329,7 @@ final class BackupCommand implements Callable<Integer> {
                   + " object (%s, %s)%n",
               r.name(),
               r.location(),
-              Output.bytes(m.storedBytes()),
+              Sizes.bytes(m.storedBytes()),
               Output.count(m.totalRows(), "row", "rows"));
         }
         case SKIPPED ->

@@ -1,5 +1,6 @@
 package dev.neons3backup.cli;
 
+import dev.neons3backup.io.Sizes;
 import dev.neons3backup.neon.DiscoveredDatabase;
 import dev.neons3backup.neon.NeonApi;
 import dev.neons3backup.neon.NeonConfig;
@@ -62,7 +63,7 @@ final class DiscoverCommand implements Callable<Integer> {
           d.projectName(),
           d.branchName(),
           d.database(),
-          d.branchLogicalSize().isPresent() ? Output.bytes(d.branchLogicalSize().getAsLong()) : "?",
+          d.branchLogicalSize().isPresent() ? Sizes.bytes(d.branchLogicalSize().getAsLong()) : "?",
           d.pgVersion());
     }
     out.println(Output.count(found.size(), "database", "databases"));

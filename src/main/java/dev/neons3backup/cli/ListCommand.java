@@ -3,6 +3,7 @@ package dev.neons3backup.cli;
 import dev.neons3backup.BackupEntry;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.io.Sizes;
 import dev.neons3backup.json.EntryJson;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,7 @@ final class ListCommand implements Callable<Integer> {
       ctx.out.out.printf(
           "  %s  %10s  %-5s  %14s  %s%n",
           KeyTime.format(e.time()),
-          e.manifest().map(m -> Output.bytes(m.storedBytes())).orElse("?"),
+          e.manifest().map(m -> Sizes.bytes(m.storedBytes())).orElse("?"),
           e.compression().id(),
           e.manifest().map(m -> Output.count(m.totalRows(), "row", "rows")).orElse(""),
           status(e));

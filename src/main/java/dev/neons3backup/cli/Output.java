@@ -29,20 +29,6 @@ final class Output {
     return progress ? new Progress.Terminal(err, what, total) : Progress.NONE;
   }
 
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-  }
-
   /** {@code 1 backup}, {@code 2 backups}: the count (grouped) and the noun that agrees with it. */
   static String count(long n, String one, String many) {
     return count(n) + " " + (n == 1 ? one : many);

@@ -1,5 +1,6 @@
 package dev.neons3backup.cli;
 
+import dev.neons3backup.io.Sizes;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -51,14 +52,14 @@ interface Progress extends LongConsumer, AutoCloseable {
         int width = 24;
         int filled = (int) Math.min(width, width * d / total);
         line.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
-        line.append(Output.bytes(d)).append(" / ").append(Output.bytes(total));
+        line.append(Sizes.bytes(d)).append(" / ").append(Sizes.bytes(total));
         if (rate > 0 && d < total) {
           line.append(", ETA ").append((total - d) / rate).append(" s");
         }
       } else {
-        line.append(Output.bytes(d));
+        line.append(Sizes.bytes(d));
       }
-      line.append(", ").append(Output.bytes(rate)).append("/s   ");
+      line.append(", ").append(Sizes.bytes(rate)).append("/s   ");
       err.print(line);
       err.flush();
     }

@@ -13,6 +13,7 @@ import dev.neons3backup.health.Flag;
 import dev.neons3backup.health.Shrink;
 import dev.neons3backup.health.StatusPage;
 import dev.neons3backup.health.StatusRules;
+import dev.neons3backup.io.Sizes;
 import dev.neons3backup.json.StatusJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,7 @@ final class StatusCommand implements Callable<Integer> {
       Printable.of(s.database()),
       h.newest().map(e -> KeyTime.format(e.time())).orElse("none complete"),
       s.age().map(StatusCommand::age).orElse("-"),
-      newest.map(m -> Output.bytes(m.rawBytes())).orElse("-"),
+      newest.map(m -> Sizes.bytes(m.rawBytes())).orElse("-"),
       change(previous.map(Manifest::rawBytes), newest.map(Manifest::rawBytes)),
       newest.map(m -> Output.count(m.totalRows())).orElse("-"),
       change(previous.map(Manifest::totalRows), newest.map(Manifest::totalRows)),

@@ -6,6 +6,7 @@ import dev.neons3backup.ErrorCode;
 import dev.neons3backup.VerifyReport;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.config.DatabaseTarget;
+import dev.neons3backup.io.Sizes;
 import dev.neons3backup.json.VerifyJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,10 +99,7 @@ final class VerifyCommand implements Callable<Integer> {
       if (r.ok()) {
         out.out.printf(
             "ok        %s %s (%s, sha256 %s…)%n",
-            r.backup().database(),
-            when,
-            Output.bytes(r.storedBytes()),
-            r.sha256().substring(0, 12));
+            r.backup().database(), when, Sizes.bytes(r.storedBytes()), r.sha256().substring(0, 12));
       } else {
         out.out.printf(
             "%-9s %s %s: %s%n",

@@ -1,6 +1,7 @@
 package dev.neons3backup.health;
 
 import dev.neons3backup.catalog.KeyTime;
+import dev.neons3backup.io.Sizes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -158,7 +159,7 @@ public final class StatusPage {
           .append(": ")
           .append(
               raw
-                  ? bytes(p.rawBytes()) + " raw"
+                  ? Sizes.bytes(p.rawBytes()) + " raw"
                   : String.format(Locale.ROOT, "%,d rows", p.totalRows()))
           .append("</title></circle>");
     }
@@ -171,7 +172,7 @@ public final class StatusPage {
         .append(PAD)
         .append("\" y=\"14\" fill=\"#1f5fbf\">")
         .append("— raw size (max ")
-        .append(bytes(maxRaw))
+        .append(Sizes.bytes(maxRaw))
         .append(")</text>")
         .append("<text x=\"")
         .append(WIDTH / 2)
@@ -214,20 +215,6 @@ public final class StatusPage {
 
   private static String fmt(double v) {
     return String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** Text safe inside an element or a quoted attribute. */

@@ -69,13 +69,7 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public void replace(String key, byte[] content, String contentType) throws IOException {
     try {
-      s3.putObject(
-          r ->
-              r.bucket(bucket)
-                  .key(prefix + key)
-                  .contentType(contentType)
-                  .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
-          RequestBody.fromBytes(content));
+      put(key, content, contentType, false);
     } catch (RuntimeException e) {
       throw new IOException(S3Errors.describe(e), e);
     }
@@ -84,17 +78,21 @@ public final class S3BackupStore implements BackupStore {
   @Override
   public void putIfAbsent(String key, byte[] content, String contentType) throws IOException {
     try {
-      s3.putObject(
-          r ->
-              r.bucket(bucket)
-                  .key(prefix + key)
-                  .contentType(contentType)
-                  .ifNoneMatch("*")
-                  .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
-          RequestBody.fromBytes(content));
+      put(key, content, contentType, true);
     } catch (RuntimeException e) {
       throw S3Errors.ofConditionalWrite(e, key);
     }
+  }
+
+  private void put(String key, byte[] content, String contentType, boolean onlyIfAbsent) {
+    s3.putObject(
+        r ->
+            r.bucket(bucket)
+                .key(prefix + key)
+                .contentType(contentType)
+                .ifNoneMatch(onlyIfAbsent ? "*" : null)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+        RequestBody.fromBytes(content));
   }
 
   @Override

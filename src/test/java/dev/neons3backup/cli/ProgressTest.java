@@ -2,6 +2,7 @@ package dev.neons3backup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neons3backup.io.Sizes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,9 @@ class ProgressTest {
 
   @Test
   void sizesAreHumanReadable() {
-    assertThat(Output.bytes(999)).isEqualTo("999 B");
-    assertThat(Output.bytes(1536)).isEqualTo("1.5 KiB");
-    assertThat(Output.bytes(5L << 30)).isEqualTo("5.0 GiB");
+    assertThat(Sizes.bytes(999)).isEqualTo("999 B");
+    assertThat(Sizes.bytes(1536)).isEqualTo("1.5 KiB");
+    assertThat(Sizes.bytes(5L << 30)).isEqualTo("5.0 GiB");
     assertThat(Output.count(1234567)).isEqualTo("1,234,567");
   }
 }
