@@ -69,9 +69,10 @@ public final class Drills {
               + ".");
     }
     Map<String, Optional<BackupEntry>> newest = newestComplete(all);
-    List<String> chosen = new ArrayList<>(newest.keySet());
+    // Always this order: a run stopped for time leaves the rest to be drilled first next time.
+    List<String> chosen = oldestDrilledFirst(all, new ArrayList<>(newest.keySet()));
     if (sample > 0 && sample < chosen.size()) {
-      chosen = oldestDrilledFirst(all, chosen).subList(0, sample);
+      chosen = chosen.subList(0, sample);
     }
     dropLeftovers(scratch, limits);
     List<DrillResult> results = new ArrayList<>();
