@@ -13,7 +13,9 @@ import dev.neons3backup.health.DatabaseHealth;
 import dev.neons3backup.health.HealthReader;
 import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.pg.PgClient;
+import dev.neons3backup.restore.DrillLimits;
 import dev.neons3backup.restore.DrillResult;
+import dev.neons3backup.restore.DrillRun;
 import dev.neons3backup.restore.Drills;
 import dev.neons3backup.restore.Restorer;
 import dev.neons3backup.retention.Pruner;
@@ -196,8 +198,14 @@ public final class BackupService implements AutoCloseable {
    * backup.
    */
   public List<DrillResult> drill(Optional<String> database, int sample, DatabaseTarget scratch) {
+    return drill(database, sample, scratch, DrillLimits.NONE).results();
+  }
+
+  /** As above within {@code limits} (a deadline, and when a leftover scratch database is old). */
+  public DrillRun drill(
+      Optional<String> database, int sample, DatabaseTarget scratch, DrillLimits limits) {
     try {
-      return new Drills(store, pg, clock).run(database, sample, scratch);
+      return new Drills(store, pg, clock).run(database, sample, scratch, limits);
     } catch (IOException e) {
       throw storage(e);
     }

@@ -1,11 +1,14 @@
 package dev.neons3backup.cli;
 
 import dev.neons3backup.BackupException;
+import dev.neons3backup.Deadline;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.json.DrillJson;
+import dev.neons3backup.restore.DrillLimits;
 import dev.neons3backup.restore.DrillResult;
 import dev.neons3backup.restore.LocalScratch;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,6 +55,10 @@ final class DrillCommand implements Callable<Integer> {
           "drill N databases, those drilled longest ago first (0, the default: every database)")
   int sample;
 
+  // Tests use 0 to see a killed drill's leftover dropped without waiting hours.
+  @Option(names = "--leftover-minutes", hidden = true)
+  long leftoverMinutes = DrillLimits.LEFTOVER_AGE.toMinutes();
+
   @Override
   public Integer call() {
     Optional.ofNullable(name).ifPresent(DatabaseTarget::checkName);
@@ -72,7 +79,10 @@ final class DrillCommand implements Callable<Integer> {
   }
 
   private Integer run(CliContext ctx, DatabaseTarget scratch) {
-    List<DrillResult> results = ctx.service.drill(Optional.ofNullable(name), sample, scratch);
+    DrillLimits limits =
+        new DrillLimits(Deadline.NONE, Duration.ZERO, Duration.ofMinutes(leftoverMinutes));
+    List<DrillResult> results =
+        ctx.service.drill(Optional.ofNullable(name), sample, scratch, limits).results();
     print(ctx.out, results);
     if (results.stream().anyMatch(DrillResult::backupFailed)) {
       return ErrorCode.VERIFICATION.exitCode();

@@ -89,7 +89,7 @@ public final class BackupHandler
     // catch clause of its own runs, and the error line must carry the request id.
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
       try {
-        return Drilling.isDrill(event) ? drilling().run() : backup(event, context);
+        return Drilling.isDrill(event) ? drilling().run(context) : backup(event, context);
       } catch (BackupException e) {
         LOG.error(e.getMessage());
         throw e;

@@ -100,7 +100,7 @@ public final class DispatchHandler
     try (var ctx = CloseableThreadContext.put("requestId", requestId)) {
       try {
         if (Drilling.isDrill(event)) {
-          return drilling().run();
+          return drilling().run(context);
         }
         Parts p = parts();
         Object action = event == null ? null : event.get("action");

@@ -1,7 +1,9 @@
 package dev.neons3backup.lambda;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.BackupService;
+import dev.neons3backup.Deadline;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.config.DrillSettings;
@@ -10,11 +12,14 @@ import dev.neons3backup.config.Settings;
 import dev.neons3backup.fleet.Alarm;
 import dev.neons3backup.fleet.SnsAlarm;
 import dev.neons3backup.json.DrillJson;
+import dev.neons3backup.restore.DrillLimits;
 import dev.neons3backup.restore.DrillResult;
+import dev.neons3backup.restore.DrillRun;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.store.S3Clients;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +36,9 @@ import org.apache.logging.log4j.Logger;
 public final class Drilling {
   private static final Logger LOG = LogManager.getLogger(Drilling.class);
   static final String ACTION = "drill";
+
+  /** A drill restores and compares: it takes longer than a backup of the same database. */
+  static final Duration MARGIN = Duration.ofMinutes(3);
 
   private final BackupService service;
   private final Supplier<DatabaseTarget> scratch;
@@ -55,16 +63,29 @@ public final class Drilling {
     return event != null && ACTION.equals(event.get("action"));
   }
 
-  Map<String, Object> run() {
+  /**
+   * Drills within the invocation's time: no drill after the first starts with less than {@link
+   * #MARGIN} left; the databases left over are named in the response, not failed (the next run
+   * drills them first).
+   */
+  Map<String, Object> run(Context context) {
     DatabaseTarget target = scratch.get();
-    List<DrillResult> results = service.drill(Optional.empty(), settings.sampleSize(), target);
+    Deadline deadline = context == null ? Deadline.NONE : context::getRemainingTimeInMillis;
+    DrillRun run =
+        service.drill(
+            Optional.empty(),
+            settings.sampleSize(),
+            target,
+            new DrillLimits(deadline, MARGIN, DrillLimits.LEFTOVER_AGE));
+    List<DrillResult> results = run.results();
     results.forEach(metrics::emitDrill);
     List<DrillResult> failed = results.stream().filter(r -> !r.passed()).toList();
     LOG.info(
-        "Drill complete: {} passed, {} failed out of {} databases",
+        "Drill complete: {} passed, {} failed out of {} databases, {} left for the next run",
         results.size() - failed.size(),
         failed.size(),
-        results.size());
+        results.size(),
+        run.notDrilled().size());
     if (!failed.isEmpty()) {
       String lines = failed.stream().map(DrillResult::reason).collect(Collectors.joining("\n"));
       publish(failed, lines);
@@ -75,7 +96,8 @@ public final class Drilling {
               + ": "
               + lines.replace('\n', ' '));
     }
-    return Map.of("drills", results.stream().map(DrillJson::of).toList());
+    return Map.of(
+        "drills", results.stream().map(DrillJson::of).toList(), "notDrilled", run.notDrilled());
   }
 
   private void publish(List<DrillResult> failed, String lines) {

@@ -13,11 +13,14 @@ import dev.neons3backup.store.BackupStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -63,7 +66,8 @@ public final class Drill {
     PgDatabase admin = pg.connect(asBackup, () -> false);
     requireNewEnough(entry.database(), manifest.serverVersion(), admin);
     String name = names.get();
-    String token = HexFormat.of().formatHex(Restorer.randomBytes(8));
+    // The creation time in the mark lets a later drill tell a leftover of a killed drill.
+    String token = HexFormat.of().formatHex(Restorer.randomBytes(8)) + " " + started;
     create(admin, name, token);
     Facts facts = new Facts(admin, name);
     StringBuilder dropped = new StringBuilder();
@@ -154,6 +158,47 @@ public final class Drill {
   }
 
   static final String DROPPED = "the scratch database was dropped";
+
+  private static final Pattern LEFTOVER =
+      Pattern.compile("(" + PREFIX + "[0-9a-f]+) " + MARK + "[0-9a-f]{16} (\\S+)");
+
+  /**
+   * Drops the scratch databases on the server of {@code scratch} that a killed drill left behind:
+   * only those carrying a drill's mark made more than {@code age} ago (a younger one may belong to
+   * a drill still running; one without the mark was not made by a drill). Logs one line for each.
+   */
+  public List<String> dropLeftovers(DatabaseTarget scratch, Duration age) {
+    PgDatabase admin = pg.connect(scratch, () -> false);
+    String marks =
+        "SELECT datname || ' ' || coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '')"
+            + " FROM pg_catalog.pg_database WHERE datname LIKE 'nsb\\_drill\\_%'";
+    Instant before = clock.instant().minus(age);
+    List<String> dropped = new ArrayList<>();
+    for (String line : admin.query(marks, Restorer.CATALOG_LIMIT).lines().toList()) {
+      Matcher m = LEFTOVER.matcher(line.strip());
+      if (m.matches() && createdBefore(m.group(2), before)) {
+        String token = line.strip().substring(m.group(1).length() + 1 + MARK.length());
+        String outcome = dropIfOurs(admin, m.group(1), token);
+        LOG.warn(
+            "scratch database '{}' was left by a drill that started at {} and was killed: {}",
+            m.group(1),
+            m.group(2),
+            outcome.equals(DROPPED) ? "dropped" : outcome);
+        if (outcome.equals(DROPPED)) {
+          dropped.add(m.group(1));
+        }
+      }
+    }
+    return dropped;
+  }
+
+  private static boolean createdBefore(String created, Instant before) {
+    try {
+      return !Instant.parse(created).isAfter(before);
+    } catch (DateTimeParseException e) {
+      return false; // not a mark this version wrote: left alone
+    }
+  }
 
   /** Drops the scratch database only if it carries this drill's mark; says what became of it. */
   static String dropIfOurs(PgDatabase admin, String name, String token) {

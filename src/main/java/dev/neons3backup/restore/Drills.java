@@ -49,6 +49,17 @@ public final class Drills {
    */
   public List<DrillResult> run(Optional<String> database, int sample, DatabaseTarget scratch)
       throws IOException {
+    return run(database, sample, scratch, DrillLimits.NONE).results();
+  }
+
+  /**
+   * As above within {@code limits}: first drops scratch databases left behind by killed drills; the
+   * first drill always starts (so every run makes progress), later ones only while at least the
+   * margin is left; the rest are returned as not drilled.
+   */
+  public DrillRun run(
+      Optional<String> database, int sample, DatabaseTarget scratch, DrillLimits limits)
+      throws IOException {
     List<BackupEntry> all = new Catalog(store).list(database);
     if (all.isEmpty()) {
       throw BackupException.config(
@@ -58,15 +69,36 @@ public final class Drills {
               + ".");
     }
     Map<String, Optional<BackupEntry>> newest = newestComplete(all);
-    List<String> chosen = new ArrayList<>(newest.keySet());
+    // Always this order: a run stopped for time leaves the rest to be drilled first next time.
+    List<String> chosen = oldestDrilledFirst(all, new ArrayList<>(newest.keySet()));
     if (sample > 0 && sample < chosen.size()) {
-      chosen = oldestDrilledFirst(all, chosen).subList(0, sample);
+      chosen = chosen.subList(0, sample);
     }
+    dropLeftovers(scratch, limits);
     List<DrillResult> results = new ArrayList<>();
     for (String db : chosen) {
+      if (!results.isEmpty() && limits.deadline().remainingMillis() < limits.margin().toMillis()) {
+        List<String> rest = chosen.subList(results.size(), chosen.size());
+        LOG.warn(
+            "Drill stopped for time: {} of {} databases not drilled this run (they come first in"
+                + " the next): {}",
+            rest.size(),
+            chosen.size(),
+            String.join(", ", rest));
+        return new DrillRun(results, List.copyOf(rest));
+      }
       results.add(drillOne(db, newest.get(db), scratch));
     }
-    return results;
+    return new DrillRun(results, List.of());
+  }
+
+  private void dropLeftovers(DatabaseTarget scratch, DrillLimits limits) {
+    try {
+      drill.dropLeftovers(scratch, limits.leftoverAge());
+    } catch (RuntimeException e) {
+      // The drills that follow report an unreachable scratch server, each naming its database.
+      LOG.warn("could not look for scratch databases left by killed drills: {}", e.getMessage());
+    }
   }
 
   private DrillResult drillOne(String db, Optional<BackupEntry> entry, DatabaseTarget scratch)

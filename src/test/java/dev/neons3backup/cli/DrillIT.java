@@ -183,6 +183,36 @@ class DrillIT {
   }
 
   @Test
+  void theNextDrillDropsTheScratchDatabaseOfAKilledDrill() throws Exception {
+    String db = "drl_kill_" + suffix();
+    PG.createDatabase(db);
+    PG.psql(
+        db,
+        "CREATE TABLE a_rows AS SELECT md5(g::text) AS body FROM generate_series(1, 300000) g;");
+    backup(db, "kill");
+    PG.dropDatabase(db);
+    Process cli = start("drill", "--target-url", PG.url("postgres"));
+    Waits.until(
+        "a drill database",
+        BOUND,
+        () -> {
+          assertThat(cli.isAlive()).as("the CLI ended before creating its database").isTrue();
+          return !drillDatabases().isEmpty();
+        });
+    cli.destroyForcibly(); // SIGKILL: no cleanup runs
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> left = drillDatabases();
+    assertThat(left).hasSize(1);
+
+    Result r = cli("drill", "--target-url", PG.url("postgres"), "--leftover-minutes", "0");
+    assertThat(r.exit()).as(r.all()).isZero();
+    assertThat(r.all())
+        .contains("scratch database '" + left.get(0) + "' was left by a drill")
+        .contains("killed: dropped");
+    assertThat(drillDatabases()).isEmpty();
+  }
+
+  @Test
   void localDrillsOnAThrowawayClusterAndRemovesIt() throws Exception {
     backup(awkward, "awk");
     List<Path> before = scratchDirs();

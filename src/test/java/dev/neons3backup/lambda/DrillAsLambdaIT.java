@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,54 @@ class DrillAsLambdaIT {
       assertThat(record.path("outcome").asText()).isEqualTo("failed");
     }
     pg.dropDatabase(db);
+  }
+
+  @Test
+  void aDrillShortOfTimeDrillsTheFirstAndLeavesTheRestForTheNextRun() throws Exception {
+    PostgresCluster pg = PostgresCluster.shared();
+    String db = "lambda_drt_" + UUID.randomUUID().toString().substring(0, 6);
+    pg.createDatabase(db);
+    pg.psql(db, "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g;");
+    String bucket = "drill-" + UUID.randomUUID().toString().substring(0, 8);
+    S3MockServer.shared().createBucket(bucket);
+    String secretId = "drill-" + bucket;
+    String entries =
+        Stream.of("a", "b", "c")
+            .map(n -> "{\"name\": \"" + n + "\", \"url\": \"" + pg.url(db) + "\"}")
+            .collect(Collectors.joining(", "));
+    SecretsManagerStub.shared()
+        .putSecret(
+            secretId,
+            "{\"databases\": [" + entries + "], \"drillTarget\": \"" + pg.url("postgres") + "\"}");
+    try (SnsEmulator sns = SnsEmulator.start();
+        LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
+        LambdaProcess lambda = function(runtime, null, bucket, secretId, sns).start()) {
+      lambda.awaitReady(WAIT);
+      Invocation backup =
+          runtime.invoke(
+              Files.readString(Path.of("events/scheduled-event.json")),
+              WAIT,
+              Duration.ofMinutes(15));
+      assertThat(backup.succeeded()).as(lambda.output()).isTrue();
+
+      // Less than the drill margin from the start: only the first drill may start.
+      Invocation first = runtime.invoke(DRILL, WAIT, Duration.ofSeconds(100));
+      assertThat(first.succeeded()).as(first.body() + lambda.output()).isTrue();
+      assertThat(first.json().path("drills"))
+          .singleElement()
+          .satisfies(d -> assertThat(d.path("name").asText()).isEqualTo("a"));
+      assertThat(first.json().path("notDrilled").toString()).isEqualTo("[\"b\",\"c\"]");
+      assertThat(lambda.output()).contains("2 of 3 databases not drilled this run");
+
+      // Never drilled first, then drilled longest ago.
+      Invocation second = runtime.invoke(DRILL, WAIT, Duration.ofSeconds(100));
+      assertThat(second.succeeded()).as(second.body() + lambda.output()).isTrue();
+      assertThat(second.json().path("drills").get(0).path("name").asText()).isEqualTo("b");
+      assertThat(second.json().path("notDrilled").toString()).isEqualTo("[\"c\",\"a\"]");
+      assertThat(sns.published()).isEmpty();
+    } finally {
+      pg.dropDatabase(db);
+    }
   }
 
   private static LambdaProcess.Builder function(

@@ -80,6 +80,33 @@ class DrillScratchIT {
   }
 
   @Test
+  void aDrillDropsOnlyMarkedLeftoversOlderThanTheBound() throws Exception {
+    String old = "nsb_drill_" + UUID.randomUUID().toString().substring(0, 8);
+    String fresh = "nsb_drill_" + UUID.randomUUID().toString().substring(0, 8);
+    String unmarked = "nsb_drill_" + UUID.randomUUID().toString().substring(0, 8);
+    Instant now = Instant.now();
+    // As a drill killed 7 hours ago, one killed (or still running) a minute ago, and a lookalike.
+    PG.createDatabase(old);
+    PG.createDatabase(fresh);
+    PG.createDatabase(unmarked);
+    mark(old, now.minus(Duration.ofHours(7)));
+    mark(fresh, now.minus(Duration.ofMinutes(1)));
+    try (LocalBackupStore store = new LocalBackupStore(dir)) {
+      backup(store, List.of("a"));
+      List<DrillResult> results =
+          new Drills(store, CLIENT, Clock.systemUTC()).run(Optional.empty(), 0, scratch());
+      assertThat(results).singleElement().matches(DrillResult::passed);
+      assertThat(exists(old)).isFalse();
+      assertThat(exists(fresh)).isTrue();
+      assertThat(exists(unmarked)).isTrue();
+    } finally {
+      PG.dropDatabase(old);
+      PG.dropDatabase(fresh);
+      PG.dropDatabase(unmarked);
+    }
+  }
+
+  @Test
   void aSampleDrillsEveryDatabaseWithinCeilTotalOverNRuns() throws Exception {
     try (LocalBackupStore store = new LocalBackupStore(dir)) {
       backup(store, List.of("a", "b", "c"));
@@ -118,6 +145,12 @@ class DrillScratchIT {
     } finally {
       PG.dropDatabase(db);
     }
+  }
+
+  private static void mark(String db, Instant created) {
+    PG.psql(
+        "postgres",
+        "COMMENT ON DATABASE " + db + " IS '" + Drill.MARK + "0123456789abcdef " + created + "'");
   }
 
   private static DatabaseTarget scratch() {
