@@ -23,8 +23,7 @@ class ListedTimesIT {
     S3MockServer s3 = S3MockServer.shared();
     String bucket = "listed-" + UUID.randomUUID().toString().substring(0, 8);
     s3.createBucket(bucket);
-    try (S3BackupStore store =
-        new S3BackupStore(s3.client(), bucket, "team/", PartSizer.MIN_PART)) {
+    try (S3BackupStore store = new S3BackupStore(s3.client(), bucket, "team", PartSizer.MIN_PART)) {
       // S3 dates objects to the second.
       Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       store.putIfAbsent(KEY, "{}".getBytes(StandardCharsets.UTF_8), "application/json");
