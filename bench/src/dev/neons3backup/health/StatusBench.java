@@ -6,6 +6,9 @@ import dev.neons3backup.catalog.DrillRecord;
 import dev.neons3backup.catalog.Manifest;
 import dev.neons3backup.io.Compression;
 import dev.neons3backup.json.Json;
+import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ListedKey;
+import dev.neons3backup.store.ObjectSink;
 import dev.neons3backup.store.S3BackupStore;
 import dev.neons3backup.testing.S3MockServer;
 import java.nio.file.Files;
@@ -56,38 +59,88 @@ public final class StatusBench {
 
   private static void run(String[] args) throws Exception {
     Configurator.setRootLevel(Level.WARN);
-    int databases = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int databases = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int backups = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    Path jar = Path.of(args.length > 2 ? args[2] : "target/neon-s3-backup.jar");
+    int fileDatabases = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    Path jar = Path.of(args.length > 3 ? args[3] : "target/neon-s3-backup.jar");
+    double version = cli(jar, "", List.of("--version"), Map.of());
+    System.out.printf("--version (JVM start): %.1f s%n", version);
+    if (fileDatabases > 0) {
+      fileStore(jar, fileDatabases, backups);
+    }
+    if (databases > 0) {
+      s3Store(jar, databases, backups);
+    }
+  }
+
+  /** The local store at the target's scale: the tool's own cost, apart from any server's. */
+  private static void fileStore(Path jar, int databases, int backups) throws Exception {
+    Path dir = Files.createTempDirectory("status-bench-files");
+    try {
+      long t0 = System.nanoTime();
+      int objects =
+          seed(databases, backups, (key, body) -> {
+            Path file = dir.resolve(key);
+            Files.createDirectories(file.getParent());
+            Files.write(file, body);
+          });
+      System.out.printf(
+          "%nfile: seeded %,d files (%d databases x %d backups) in %.1f s%n",
+          objects, databases, backups, secs(t0));
+      String store = "file:" + dir;
+      double table = cli(jar, store, List.of("status"), Map.of());
+      System.out.printf("file: status (jar): %.1f s%n", table);
+      Path page = Files.createTempFile("status-bench", ".html");
+      double html = cli(jar, store, List.of("status", "--html", page.toString()), Map.of());
+      System.out.printf("file: status --html (jar): %.1f s, page %,d bytes%n", html, Files.size(page));
+      Files.delete(page);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static void s3Store(Path jar, int databases, int backups) throws Exception {
     String bucket = "status-bench-" + System.nanoTime();
     S3.createBucket(bucket);
     long t0 = System.nanoTime();
-    int objects = seed(bucket, databases, backups);
+    int objects = seedS3(bucket, databases, backups);
     System.out.printf(
-        "seeded %d objects (%d databases x %d backups, S3Mock restarted on them) in %.1f s%n",
+        "%ns3: seeded %,d objects (%d databases x %d backups, S3Mock restarted on them) in %.1f s%n",
         objects, databases, backups, secs(t0));
-
-    double table = cli(jar, bucket, List.of("status"));
-    System.out.printf("status (jar): %.1f s%n", table);
+    String store = "s3://" + bucket;
+    Map<String, String> env =
+        Map.of(
+            "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
+            "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "test",
+            "AWS_SECRET_ACCESS_KEY", "test");
+    double table = cli(jar, store, List.of("status"), env);
+    System.out.printf("s3: status (jar): %.1f s%n", table);
     Path page = Files.createTempFile("status-bench", ".html");
-    double html = cli(jar, bucket, List.of("status", "--html", page.toString()));
-    System.out.printf("status --html (jar): %.1f s%n", html);
-    System.out.printf("page: %,d bytes%n", Files.size(page));
+    double html = cli(jar, store, List.of("status", "--html", page.toString()), env);
+    System.out.printf("s3: status --html (jar): %.1f s, page %,d bytes%n", html, Files.size(page));
     Files.delete(page);
 
-    double version = cli(jar, bucket, List.of("--version"));
     long t1 = System.nanoTime();
-    Map<String, Long> tableCalls = inProcess(bucket, false);
-    double tableReads = secs(t1);
+    Map<String, Long> beforeCalls = inProcess(bucket, false, true);
+    double before = secs(t1);
+    System.out.printf("s3: status reads in-process, marker read (before): %.1f s %s%n", before, beforeCalls);
     long t2 = System.nanoTime();
-    Map<String, Long> htmlCalls = inProcess(bucket, true);
-    double htmlReads = secs(t2);
+    Map<String, Long> tableCalls = inProcess(bucket, false, false);
+    double tableReads = secs(t2);
+    System.out.printf("s3: status reads in-process, time from listing: %.1f s %s%n", tableReads, tableCalls);
+    long t3 = System.nanoTime();
+    Map<String, Long> htmlCalls = inProcess(bucket, true, false);
+    double htmlReads = secs(t3);
     System.out.printf(
-        "%n| command | wall s (jar, JVM start included) | reads in-process s | S3 requests |%n"
+        "%n| s3 command | wall s (jar, JVM start included) | reads in-process s | S3 requests |%n"
             + "|---|---|---|---|%n");
-    System.out.printf("| --version (JVM start) | %.1f | | |%n", version);
+    System.out.printf("| status, marker read (before) | | %.1f | %s |%n", before, beforeCalls);
     System.out.printf("| status | %.1f | %.1f | %s |%n", table, tableReads, tableCalls);
     System.out.printf("| status --html | %.1f | %.1f | %s |%n", html, htmlReads, htmlCalls);
+    System.out.printf("status reads, before / after: %.2f%n", before / tableReads);
   }
 
   /**
@@ -95,34 +148,14 @@ public final class StatusBench {
    * are laid down in its own store layout (a folder per object, the bucket's key index) while it
    * is stopped, and it reads them when it starts again. One real PUT first shows the layout.
    */
-  private static int seed(String bucket, int databases, int backups) throws Exception {
+  private static int seedS3(String bucket, int databases, int backups) throws Exception {
     try (S3Client s3 = S3.clientBuilder().build()) {
       put(s3, bucket, "probe", "x".getBytes());
     }
     S3.kill();
     Path dir = S3.root().resolve(bucket);
     Map<String, String> index = new java.util.LinkedHashMap<>();
-    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
-    for (int d = 0; d < databases; d++) {
-      String db = String.format("db-%04d", d);
-      for (int b = 0; b < backups; b++) {
-        BackupKey key = new BackupKey(db, newest.minus(Duration.ofDays(b)), Compression.GZIP);
-        long rows = 10_000L + d * 10L + (backups - b) * 100L;
-        Manifest m = manifest(key, rows);
-        write(dir, index, key.format(), "x".getBytes());
-        write(dir, index, key.manifestKey(), m.toJson());
-        if (b == 0 && d % 20 != 0) {
-          write(dir, index, key.verifiedKey(), Catalog.verifiedMarker(newest, m.sha256()));
-        }
-        if (b == 0 && d % 5 == 0) {
-          write(dir, index, key.drillKey(), Json.bytes(drill(key, d % 25 == 0)));
-        }
-      }
-      if (d % 50 == 0) {
-        BackupKey lone = new BackupKey(db, newest.plus(Duration.ofMinutes(30)), Compression.GZIP);
-        write(dir, index, lone.format(), "x".getBytes());
-      }
-    }
+    seed(databases, backups, (key, body) -> write(dir, index, key, body));
     Path metadata = dir.resolve("bucketMetadata.json");
     Map<String, Object> bucketMeta = MAPPER.readValue(metadata.toFile(), MAP);
     bucketMeta.put("objects", index);
@@ -132,6 +165,42 @@ public final class StatusBench {
       s3.deleteObject(r -> r.bucket(bucket).key("probe"));
     }
     return index.size();
+  }
+
+  /** Writes one object of the seeded store. */
+  private interface Sink {
+    void write(String key, byte[] body) throws Exception;
+  }
+
+  /** The synthetic store, whatever holds it; how many objects. */
+  private static int seed(int databases, int backups, Sink sink) throws Exception {
+    int objects = 0;
+    Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+    for (int d = 0; d < databases; d++) {
+      String db = String.format("db-%04d", d);
+      for (int b = 0; b < backups; b++) {
+        BackupKey key = new BackupKey(db, newest.minus(Duration.ofDays(b)), Compression.GZIP);
+        long rows = 10_000L + d * 10L + (backups - b) * 100L;
+        Manifest m = manifest(key, rows);
+        sink.write(key.format(), "x".getBytes());
+        sink.write(key.manifestKey(), m.toJson());
+        objects += 2;
+        if (b == 0 && d % 20 != 0) {
+          sink.write(key.verifiedKey(), Catalog.verifiedMarker(newest, m.sha256()));
+          objects++;
+        }
+        if (b == 0 && d % 5 == 0) {
+          sink.write(key.drillKey(), Json.bytes(drill(key, d % 25 == 0)));
+          objects++;
+        }
+      }
+      if (d % 50 == 0) {
+        BackupKey lone = new BackupKey(db, newest.plus(Duration.ofMinutes(30)), Compression.GZIP);
+        sink.write(lone.format(), "x".getBytes());
+        objects++;
+      }
+    }
+    return objects;
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
@@ -184,20 +253,17 @@ public final class StatusBench {
         "127.0.0.1/scratch", "15", "15", "15", 1, 1, Map.of(), Map.of(), List.of());
   }
 
-  /** The jar as a user runs it, output discarded; wall seconds. */
-  private static double cli(Path jar, String bucket, List<String> args) throws Exception {
+  /** The jar as a user runs it against {@code store}, output discarded; wall seconds. */
+  private static double cli(Path jar, String store, List<String> args, Map<String, String> env)
+      throws Exception {
     List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
     command.addAll(args);
-    command.addAll(List.of("--store", "s3://" + bucket));
+    if (!store.isEmpty()) {
+      command.addAll(List.of("--store", store));
+    }
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment()
-        .putAll(
-            Map.of(
-                "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test"));
+    pb.environment().putAll(env);
     long t0 = System.nanoTime();
     int exit = pb.start().waitFor();
     double s = secs(t0);
@@ -208,12 +274,14 @@ public final class StatusBench {
   }
 
   /** The same reads in this JVM, every S3 request counted by operation. */
-  private static Map<String, Long> inProcess(String bucket, boolean history) throws Exception {
+  private static Map<String, Long> inProcess(String bucket, boolean history, boolean markerRead)
+      throws Exception {
     Counter counter = new Counter();
     S3Client s3 =
         S3.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
     try (S3BackupStore store = new S3BackupStore(s3, bucket, "", S3BackupStore.DEFAULT_PART_SIZE)) {
-      List<DatabaseHealth> all = new HealthReader(store).read(Optional.empty(), history);
+      BackupStore read = markerRead ? new Undated(store) : store;
+      List<DatabaseHealth> all = new HealthReader(read).read(Optional.empty(), history);
       if (all.isEmpty()) {
         throw new AssertionError("no databases read");
       }
@@ -223,6 +291,53 @@ public final class StatusBench {
 
   private static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * The store as before listings carried write times: status then reads each verified marker, as
+   * it did before, so one run measures both.
+   */
+  private static final class Undated implements BackupStore {
+    private final BackupStore store;
+
+    Undated(BackupStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public List<ListedKey> listWithTimes(String prefix) throws java.io.IOException {
+      return store.listWithTimes(prefix).stream().map(k -> new ListedKey(k.key(), null)).toList();
+    }
+
+    @Override
+    public java.io.InputStream open(String key) throws java.io.IOException {
+      return store.open(key);
+    }
+
+    @Override
+    public boolean exists(String key) throws java.io.IOException {
+      return store.exists(key);
+    }
+
+    @Override
+    public ObjectSink create(String key, String contentType) throws java.io.IOException {
+      return store.create(key, contentType);
+    }
+
+    @Override
+    public void putIfAbsent(String key, byte[] content, String type) throws java.io.IOException {
+      store.putIfAbsent(key, content, type);
+    }
+
+    @Override
+    public void delete(String key) throws java.io.IOException {
+      store.delete(key);
+    }
+
+    @Override
+    public String describe(String key) {
+      return store.describe(key);
+    }
   }
 
   private static final class Counter implements ExecutionInterceptor {

@@ -7,6 +7,7 @@ import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.concurrent.Threads;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ListedKey;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,19 +152,28 @@ public final class Catalog {
    * what {@code status} decides from before it reads only the objects it needs. By database name.
    */
   public Map<String, KeyListing> listing(Optional<String> database) throws IOException {
-    List<String> keys = store.list(database.map(d -> d + "/").orElse(""));
+    List<ListedKey> keys = store.listWithTimes(database.map(d -> d + "/").orElse(""));
     Map<String, List<BackupKey>> backups = new TreeMap<>();
     Map<String, Set<String>> present = new HashMap<>();
-    for (String key : keys) {
+    Map<String, Map<String, Instant>> written = new HashMap<>();
+    for (ListedKey listed : keys) {
+      String key = listed.key();
       int slash = key.indexOf('/');
       if (slash > 0) {
-        present.computeIfAbsent(key.substring(0, slash), d -> new HashSet<>()).add(key);
+        String db = key.substring(0, slash);
+        present.computeIfAbsent(db, d -> new HashSet<>()).add(key);
+        if (listed.lastModified() != null) {
+          written.computeIfAbsent(db, d -> new HashMap<>()).put(key, listed.lastModified());
+        }
       }
       BackupKey.parse(key)
           .ifPresent(k -> backups.computeIfAbsent(k.database(), d -> new ArrayList<>()).add(k));
     }
     Map<String, KeyListing> listings = new LinkedHashMap<>();
-    backups.forEach((db, list) -> listings.put(db, new KeyListing(db, list, present.get(db))));
+    backups.forEach(
+        (db, list) ->
+            listings.put(
+                db, new KeyListing(db, list, present.get(db), written.getOrDefault(db, Map.of()))));
     return listings;
   }
 

@@ -1,7 +1,9 @@
 package dev.neons3backup.catalog;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,11 +15,27 @@ import java.util.Set;
  * @param database the database
  * @param backups its backups' keys, newest first
  * @param present every key listed in the database's folder (backups and their side files)
+ * @param written when each listed key's object was written, where the listing said
  */
-public record KeyListing(String database, List<BackupKey> backups, Set<String> present) {
+public record KeyListing(
+    String database, List<BackupKey> backups, Set<String> present, Map<String, Instant> written) {
   public KeyListing {
     backups = backups.stream().sorted(Comparator.comparing(BackupKey::time).reversed()).toList();
     present = Set.copyOf(present);
+    written = Map.copyOf(written);
+  }
+
+  public KeyListing(String database, List<BackupKey> backups, Set<String> present) {
+    this(database, backups, present, Map.of());
+  }
+
+  /**
+   * When {@code verify} first confirmed the backup {@code key}, from the listing: its marker is
+   * written once (put-if-absent) right after the check, so the marker's write time is the
+   * verification time. Empty when the listing gave no time; the marker itself then says.
+   */
+  public Optional<Instant> verifiedAt(BackupKey key) {
+    return Optional.ofNullable(written.get(key.verifiedKey()));
   }
 
   public boolean hasManifest(BackupKey key) {

@@ -18,8 +18,10 @@ import java.util.concurrent.Future;
 
 /**
  * Reads what {@code status} needs and nothing more: one listing of the keys, then per database the
- * manifests of its newest two complete backups (every complete one for the chart), the marker of
- * its newest verified backup and the record of its newest drill. Databases are read in parallel.
+ * manifests of its newest two complete backups (every complete one for the chart) and the record of
+ * its newest drill. The newest verification's time is the write time the listing gives for its
+ * marker (written once, put-if-absent, by {@code verify}), so no marker is read. Databases are read
+ * in parallel.
  */
 public final class HealthReader {
   /** Small GETs, so the store's latency, not its bandwidth, is what the threads overlap. */
@@ -76,7 +78,10 @@ public final class HealthReader {
     Optional<Instant> lastVerified = Optional.empty();
     Optional<BackupKey> verified = listing.newestVerified();
     if (verified.isPresent()) {
-      lastVerified = catalog.verifiedAt(verified.get());
+      lastVerified = listing.verifiedAt(verified.get());
+      if (lastVerified.isEmpty()) {
+        lastVerified = catalog.verifiedAt(verified.get());
+      }
     }
     Optional<BackupKey> drilled = listing.newestDrilled();
     return new DatabaseHealth(

@@ -31,7 +31,12 @@ public interface BackupStore extends AutoCloseable {
   }
 
   /** Keys under {@code prefix}, in no particular order. */
-  List<String> list(String prefix) throws IOException;
+  default List<String> list(String prefix) throws IOException {
+    return listWithTimes(prefix).stream().map(ListedKey::key).toList();
+  }
+
+  /** Keys under {@code prefix} with when each object was written, in no particular order. */
+  List<ListedKey> listWithTimes(String prefix) throws IOException;
 
   InputStream open(String key) throws IOException;
 

@@ -6,21 +6,22 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Backups in a local directory, laid out exactly like the bucket (same keys, same side files), so a
@@ -78,7 +79,7 @@ public final class LocalBackupStore implements BackupStore {
    * that cannot be read, is an error naming the path. A linked store directory is followed.
    */
   @Override
-  public List<String> list(String prefix) throws IOException {
+  public List<ListedKey> listWithTimes(String prefix) throws IOException {
     if (!Files.exists(root)) {
       return List.of();
     }
@@ -88,16 +89,23 @@ public final class LocalBackupStore implements BackupStore {
     }
     // Walking the real path follows a symbolic link to the store; keys stay relative to it.
     Path real = root.toRealPath();
-    List<String> keys = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(real)) {
-      files
-          .filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
-          .map(p -> real.relativize(p).toString().replace('\\', '/'))
-          .filter(k -> k.startsWith(prefix))
-          .forEach(keys::add);
-    } catch (UncheckedIOException e) {
-      throw failure("read the directory", e.getCause());
+    List<ListedKey> keys = new ArrayList<>();
+    try {
+      // The walk hands over each file's attributes, so its time costs no second look at it.
+      Files.walkFileTree(
+          real,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              String key = real.relativize(file).toString().replace('\\', '/');
+              if (attrs.isRegularFile()
+                  && !file.getFileName().toString().startsWith(TEMP_PREFIX)
+                  && key.startsWith(prefix)) {
+                keys.add(new ListedKey(key, attrs.lastModifiedTime().toInstant()));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw failure("read the directory", e);
     }

@@ -96,12 +96,12 @@ public final class S3BackupStore implements BackupStore {
   }
 
   @Override
-  public List<String> list(String keyPrefix) throws IOException {
-    List<String> keys = new ArrayList<>();
+  public List<ListedKey> listWithTimes(String keyPrefix) throws IOException {
+    List<ListedKey> keys = new ArrayList<>();
     try {
       for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix))) {
         for (S3Object o : page.contents()) {
-          keys.add(o.key().substring(prefix.length()));
+          keys.add(new ListedKey(o.key().substring(prefix.length()), o.lastModified()));
         }
       }
     } catch (RuntimeException e) {

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +49,17 @@ class LocalBackupStoreTest {
 
     sink.abort();
     assertThat(filesUnder(dir.resolve("orders"))).isZero();
+  }
+
+  @Test
+  void listsEachKeyWithWhenItsFileWasWritten() throws IOException {
+    LocalBackupStore store = new LocalBackupStore(dir);
+    store.putIfAbsent(KEY, "x".getBytes(UTF_8), "application/gzip");
+    Instant written = Instant.parse("2026-11-24T02:03:04Z");
+    Files.setLastModifiedTime(dir.resolve(KEY), FileTime.from(written));
+
+    assertThat(store.listWithTimes("orders/")).containsExactly(new ListedKey(KEY, written));
+    assertThat(store.listWithTimes("other/")).isEmpty();
   }
 
   @Test

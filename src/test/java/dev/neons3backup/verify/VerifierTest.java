@@ -9,6 +9,7 @@ import dev.neons3backup.io.Compression;
 import dev.neons3backup.io.RawTap;
 import dev.neons3backup.io.WritePipeline;
 import dev.neons3backup.store.BackupStore;
+import dev.neons3backup.store.ListedKey;
 import dev.neons3backup.store.ObjectSink;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -108,7 +109,7 @@ class VerifierTest {
     }
 
     @Override
-    public List<String> list(String prefix) {
+    public List<ListedKey> listWithTimes(String prefix) {
       return List.of();
     }
 
