@@ -43,7 +43,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * in-process with every S3 request counted. Never fails on a timing. See bench/README.md, "Status".
  */
 public final class StatusBench {
-  private static final S3MockServer S3 = S3MockServer.shared();
+  /** Started only when the S3Mock variant runs (not for the file or s3proxy variants). */
+  private static S3MockServer s3mock;
+  private static final int ROUNDS = 2;
 
   public static void main(String[] args) throws Exception {
     int status = 0;
@@ -63,13 +65,18 @@ public final class StatusBench {
     int backups = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int fileDatabases = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     Path jar = Path.of(args.length > 3 ? args[3] : "target/neon-s3-backup.jar");
+    int proxyDatabases = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     double version = cli(jar, "", List.of("--version"), Map.of());
     System.out.printf("--version (JVM start): %.1f s%n", version);
     if (fileDatabases > 0) {
       fileStore(jar, fileDatabases, backups);
     }
     if (databases > 0) {
+      s3mock = S3MockServer.shared();
       s3Store(jar, databases, backups);
+    }
+    if (proxyDatabases > 0) {
+      S3ProxyServer.bench(jar, proxyDatabases, backups, ROUNDS);
     }
   }
 
@@ -103,19 +110,15 @@ public final class StatusBench {
 
   private static void s3Store(Path jar, int databases, int backups) throws Exception {
     String bucket = "status-bench-" + System.nanoTime();
-    S3.createBucket(bucket);
+    S3MockServer mock = s3mock;
+    mock.createBucket(bucket);
     long t0 = System.nanoTime();
     int objects = seedS3(bucket, databases, backups);
     System.out.printf(
         "%ns3: seeded %,d objects (%d databases x %d backups, S3Mock restarted on them) in %.1f s%n",
         objects, databases, backups, secs(t0));
     String store = "s3://" + bucket;
-    Map<String, String> env =
-        Map.of(
-            "AWS_ENDPOINT_URL_S3", S3.endpoint().toString(),
-            "AWS_REGION", "us-east-1",
-            "AWS_ACCESS_KEY_ID", "test",
-            "AWS_SECRET_ACCESS_KEY", "test");
+    Map<String, String> env = s3Env(mock.endpoint().toString());
     double table = cli(jar, store, List.of("status"), env);
     System.out.printf("s3: status (jar): %.1f s%n", table);
     Path page = Files.createTempFile("status-bench", ".html");
@@ -143,37 +146,47 @@ public final class StatusBench {
     System.out.printf("status reads, before / after: %.2f%n", before / tableReads);
   }
 
+  /** What the jar needs to talk to a local S3-compatible server at {@code endpoint}. */
+  static Map<String, String> s3Env(String endpoint) {
+    return Map.of(
+        "AWS_ENDPOINT_URL_S3", endpoint,
+        "AWS_REGION", "us-east-1",
+        "AWS_ACCESS_KEY_ID", "test",
+        "AWS_SECRET_ACCESS_KEY", "test");
+  }
+
   /**
    * S3Mock rewrites its whole key index on every PUT, so 60,000 puts would take hours: the objects
    * are laid down in its own store layout (a folder per object, the bucket's key index) while it
    * is stopped, and it reads them when it starts again. One real PUT first shows the layout.
    */
   private static int seedS3(String bucket, int databases, int backups) throws Exception {
-    try (S3Client s3 = S3.clientBuilder().build()) {
+    S3MockServer mock = s3mock;
+    try (S3Client s3 = mock.clientBuilder().build()) {
       put(s3, bucket, "probe", "x".getBytes());
     }
-    S3.kill();
-    Path dir = S3.root().resolve(bucket);
+    mock.kill();
+    Path dir = mock.root().resolve(bucket);
     Map<String, String> index = new java.util.LinkedHashMap<>();
     seed(databases, backups, (key, body) -> write(dir, index, key, body));
     Path metadata = dir.resolve("bucketMetadata.json");
     Map<String, Object> bucketMeta = MAPPER.readValue(metadata.toFile(), MAP);
     bucketMeta.put("objects", index);
     MAPPER.writeValue(metadata.toFile(), bucketMeta);
-    S3.restart();
-    try (S3Client s3 = S3.clientBuilder().build()) {
+    mock.restart();
+    try (S3Client s3 = mock.clientBuilder().build()) {
       s3.deleteObject(r -> r.bucket(bucket).key("probe"));
     }
     return index.size();
   }
 
   /** Writes one object of the seeded store. */
-  private interface Sink {
+  interface Sink {
     void write(String key, byte[] body) throws Exception;
   }
 
   /** The synthetic store, whatever holds it; how many objects. */
-  private static int seed(int databases, int backups, Sink sink) throws Exception {
+  static int seed(int databases, int backups, Sink sink) throws Exception {
     int objects = 0;
     Instant newest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
     for (int d = 0; d < databases; d++) {
@@ -254,7 +267,7 @@ public final class StatusBench {
   }
 
   /** The jar as a user runs it against {@code store}, output discarded; wall seconds. */
-  private static double cli(Path jar, String store, List<String> args, Map<String, String> env)
+  static double cli(Path jar, String store, List<String> args, Map<String, String> env)
       throws Exception {
     List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
     command.addAll(args);
@@ -276,9 +289,16 @@ public final class StatusBench {
   /** The same reads in this JVM, every S3 request counted by operation. */
   private static Map<String, Long> inProcess(String bucket, boolean history, boolean markerRead)
       throws Exception {
+    return inProcess(s3mock.clientBuilder(), bucket, history, markerRead);
+  }
+
+  /** The same reads in this JVM against whichever server {@code builder} points at. */
+  static Map<String, Long> inProcess(
+      software.amazon.awssdk.services.s3.S3ClientBuilder builder, String bucket, boolean history,
+      boolean markerRead) throws Exception {
     Counter counter = new Counter();
     S3Client s3 =
-        S3.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+        builder.overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
     try (S3BackupStore store = new S3BackupStore(s3, bucket, "", S3BackupStore.DEFAULT_PART_SIZE)) {
       BackupStore read = markerRead ? new Undated(store) : store;
       List<DatabaseHealth> all = new HealthReader(read).read(Optional.empty(), history);
@@ -289,7 +309,7 @@ public final class StatusBench {
     return counter.snapshot();
   }
 
-  private static double secs(long t0) {
+  static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 

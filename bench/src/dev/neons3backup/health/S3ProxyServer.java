@@ -1,0 +1,158 @@
+package dev.neons3backup.health;
+
+import dev.neons3backup.testing.AwsTestCredentials;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * The status bench against s3proxy (github.com/gaul/s3proxy) with its jclouds filesystem backend:
+ * an object is a plain file at basedir/bucket/key, so the store is seeded by writing files, and a
+ * request costs a file open or a directory walk, not a parse of the whole bucket as in S3Mock. It
+ * ignores checksums and conditional writes, which a read benchmark does not use.
+ */
+final class S3ProxyServer implements AutoCloseable {
+  private final Process process;
+  private final URI endpoint;
+
+  private S3ProxyServer(Process process, URI endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  /** Seeds DATABASES x BACKUPS as files, starts s3proxy on them, times the jar's status. */
+  static void bench(Path jar, int databases, int backups, int rounds) throws Exception {
+    Path base = Files.createTempDirectory("status-bench-s3proxy");
+    String bucket = "status-bench";
+    try {
+      Path dir = Files.createDirectories(base.resolve("store").resolve(bucket));
+      long t0 = System.nanoTime();
+      int objects =
+          StatusBench.seed(databases, backups, (key, body) -> {
+            Path file = dir.resolve(key);
+            Files.createDirectories(file.getParent());
+            Files.write(file, body);
+          });
+      System.out.printf(
+          "%ns3proxy: seeded %,d objects (%d databases x %d backups) as files in %.1f s%n",
+          objects, databases, backups, StatusBench.secs(t0));
+      try (S3ProxyServer server = start(base)) {
+        server.run(jar, bucket, rounds);
+      }
+    } finally {
+      try (var files = Files.walk(base)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private void run(Path jar, String bucket, int rounds) throws Exception {
+    String store = "s3://" + bucket;
+    Map<String, String> env = StatusBench.s3Env(endpoint.toString());
+    Path page = Files.createTempFile("status-bench", ".html");
+    try {
+      for (int r = 1; r <= rounds; r++) {
+        double table = StatusBench.cli(jar, store, List.of("status"), env);
+        double html =
+            StatusBench.cli(jar, store, List.of("status", "--html", page.toString()), env);
+        System.out.printf(
+            "s3proxy round %d: status (jar) %.1f s, status --html (jar) %.1f s, page %,d bytes%n",
+            r, table, html, Files.size(page));
+      }
+    } finally {
+      Files.deleteIfExists(page);
+    }
+    long t1 = System.nanoTime();
+    Map<String, Long> tableCalls = StatusBench.inProcess(clientBuilder(), bucket, false, false);
+    System.out.printf(
+        "s3proxy: status reads in-process %.1f s %s%n", StatusBench.secs(t1), tableCalls);
+    long t2 = System.nanoTime();
+    Map<String, Long> htmlCalls = StatusBench.inProcess(clientBuilder(), bucket, true, false);
+    System.out.printf(
+        "s3proxy: status --html reads in-process %.1f s %s%n", StatusBench.secs(t2), htmlCalls);
+  }
+
+  private S3ClientBuilder clientBuilder() {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .forcePathStyle(true)
+        .region(AwsTestCredentials.REGION)
+        .credentialsProvider(AwsTestCredentials.provider())
+        // As the jar's client (S3Clients): s3proxy answers 501 to a checksum header on a GET.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64));
+  }
+
+  private static S3ProxyServer start(Path base) throws Exception {
+    Path jar = Path.of(System.getProperty("s3proxy.jar", "s3proxy.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError("s3proxy jar " + jar + " is missing (bench/status fetches it)");
+    }
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    Path conf = base.resolve("s3proxy.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "s3proxy.endpoint=" + endpoint,
+            "s3proxy.authorization=none",
+            "jclouds.provider=filesystem",
+            "jclouds.filesystem.basedir=" + base.resolve("store"),
+            ""));
+    Path log = Files.createDirectories(Path.of("target")).resolve("s3proxy-bench.log");
+    Process process =
+        new ProcessBuilder("java", "-jar", jar.toString(), "--properties", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    S3ProxyServer server = new S3ProxyServer(process, endpoint);
+    long t0 = System.nanoTime();
+    server.awaitHttp(log);
+    System.out.printf("s3proxy: up on %s in %.1f s (log %s)%n", endpoint, StatusBench.secs(t0), log);
+    return server;
+  }
+
+  private void awaitHttp(Path log) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/")).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("s3proxy exited " + process.exitValue() + "; see " + log);
+      }
+      try {
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    close();
+    throw new AssertionError("s3proxy did not answer within 120 s; see " + log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
