@@ -10,21 +10,32 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The status bench against s3proxy (github.com/gaul/s3proxy) with its jclouds filesystem backend:
- * an object is a plain file at basedir/bucket/key, so the store is seeded by writing files, and a
- * request costs a file open or a directory walk, not a parse of the whole bucket as in S3Mock. It
+ * an object is a plain file at basedir/bucket/key, so a GET costs a file open and a list page a walk
+ * of the directory tree from the marker on, not a parse of the whole bucket as in S3Mock. It
  * ignores checksums and conditional writes, which a read benchmark does not use.
  */
 final class S3ProxyServer implements AutoCloseable {
+  /**
+   * filesystem-nio2, s3proxy's own backend: the jclouds "filesystem" one (deprecated in 2.6.0)
+   * loads every object's metadata of the bucket for every list page, quadratic as in S3Mock.
+   */
+  private static final String PROVIDER = System.getProperty("s3proxy.provider", "filesystem-nio2");
+
   private final Process process;
   private final URI endpoint;
 
@@ -33,29 +44,42 @@ final class S3ProxyServer implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** Seeds DATABASES x BACKUPS as files, starts s3proxy on them, times the jar's status. */
+  /** Starts s3proxy, seeds DATABASES x BACKUPS with parallel puts, times the jar's status. */
   static void bench(Path jar, int databases, int backups, int rounds) throws Exception {
     Path base = Files.createTempDirectory("status-bench-s3proxy");
     String bucket = "status-bench";
-    try {
-      Path dir = Files.createDirectories(base.resolve("store").resolve(bucket));
+    try (S3ProxyServer server = start(base)) {
       long t0 = System.nanoTime();
-      int objects =
-          StatusBench.seed(databases, backups, (key, body) -> {
-            Path file = dir.resolve(key);
-            Files.createDirectories(file.getParent());
-            Files.write(file, body);
-          });
+      int objects = server.seed(bucket, databases, backups);
       System.out.printf(
-          "%ns3proxy: seeded %,d objects (%d databases x %d backups) as files in %.1f s%n",
+          "%ns3proxy: seeded %,d objects (%d databases x %d backups) with PUTs in %.1f s%n",
           objects, databases, backups, StatusBench.secs(t0));
-      try (S3ProxyServer server = start(base)) {
-        server.run(jar, bucket, rounds);
-      }
+      server.run(jar, bucket, rounds);
     } finally {
       try (var files = Files.walk(base)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * Through the SDK, so the backend writes its own metadata (filesystem-nio2 keeps each object's
+   * MD5 in an extended attribute and fails a listing without it).
+   */
+  private int seed(String bucket, int databases, int backups) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (S3Client s3 = clientBuilder().build()) {
+      s3.createBucket(b -> b.bucket(bucket));
+      List<Future<?>> puts = new ArrayList<>();
+      int objects =
+          StatusBench.seed(databases, backups, (key, body) -> puts.add(pool.submit(
+              () -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(body)))));
+      for (Future<?> put : puts) {
+        put.get();
+      }
+      return objects;
+    } finally {
+      pool.shutdown();
     }
   }
 
@@ -106,6 +130,7 @@ final class S3ProxyServer implements AutoCloseable {
       port = socket.getLocalPort();
     }
     URI endpoint = URI.create("http://127.0.0.1:" + port);
+    Files.createDirectories(base.resolve("store"));
     Path conf = base.resolve("s3proxy.conf");
     Files.writeString(
         conf,
@@ -113,7 +138,9 @@ final class S3ProxyServer implements AutoCloseable {
             "\n",
             "s3proxy.endpoint=" + endpoint,
             "s3proxy.authorization=none",
-            "jclouds.provider=filesystem",
+            "jclouds.provider=" + PROVIDER,
+            "jclouds.identity=local", // required by filesystem-nio2, unused with authorization=none
+            "jclouds.credential=local",
             "jclouds.filesystem.basedir=" + base.resolve("store"),
             ""));
     Path log = Files.createDirectories(Path.of("target")).resolve("s3proxy-bench.log");
