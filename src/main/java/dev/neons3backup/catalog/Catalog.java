@@ -6,6 +6,7 @@ import dev.neons3backup.BackupEntry;
 import dev.neons3backup.BackupException;
 import dev.neons3backup.ErrorCode;
 import dev.neons3backup.concurrent.Threads;
+import dev.neons3backup.config.DatabaseTarget;
 import dev.neons3backup.store.BackupStore;
 import dev.neons3backup.store.ListedKey;
 import java.io.FileNotFoundException;
@@ -145,6 +146,15 @@ public final class Catalog {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  /**
+   * The names of the databases that have a folder in the store, sorted, from the folders alone
+   * (nothing inside them is listed); the fleet's {@code _runs} folder is not one. A folder holding
+   * no backup is still named: {@link #listing} of it is empty.
+   */
+  public List<String> databases() throws IOException {
+    return store.folders().stream().filter(f -> !f.equals(DatabaseTarget.RESERVED)).toList();
   }
 
   /**

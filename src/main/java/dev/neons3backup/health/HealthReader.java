@@ -17,11 +17,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Reads what {@code status} needs and nothing more: one listing of the keys, then per database the
- * manifests of its newest two complete backups (every complete one for the chart) and the record of
- * its newest drill. The newest verification's time is the write time the listing gives for its
- * marker (written once, put-if-absent, by {@code verify}), so no marker is read. Databases are read
- * in parallel.
+ * Reads what {@code status} needs and nothing more: the names of the databases' folders (one
+ * listing that stops at the folders), then per database, in parallel, the listing of its own
+ * folder, the manifests of its newest two complete backups (every complete one for the chart) and
+ * the record of its newest drill. The newest verification's time is the write time the listing
+ * gives for its marker (written once, put-if-absent, by {@code verify}), so no marker is read. A
+ * listing per database, not one of the whole store, because an S3-compatible server may pay for
+ * every page of a listing in proportion to the keys under its prefix (S3Mock and s3proxy's file
+ * backends do), while a database's folder is a few dozen keys; on S3 itself the per-database
+ * listings overlap on the threads instead of following each other page by page.
  */
 public final class HealthReader {
   /** Small GETs, so the store's latency, not its bandwidth, is what the threads overlap. */
@@ -34,19 +38,20 @@ public final class HealthReader {
   }
 
   /**
-   * The databases of the store (or the one named), by name; with every complete backup when asked.
+   * The databases of the store (or the one named) that have a backup, by name; with every complete
+   * backup when asked.
    */
   public List<DatabaseHealth> read(Optional<String> database, boolean history) throws IOException {
-    List<KeyListing> listings = List.copyOf(catalog.listing(database).values());
+    List<String> names = database.isPresent() ? List.of(database.get()) : catalog.databases();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS, Threads.daemons("status"));
     try {
-      List<Future<DatabaseHealth>> futures = new ArrayList<>();
-      for (KeyListing l : listings) {
-        futures.add(pool.submit(() -> readUnchecked(l, history)));
+      List<Future<Optional<DatabaseHealth>>> futures = new ArrayList<>();
+      for (String name : names) {
+        futures.add(pool.submit(() -> readUnchecked(name, history)));
       }
       List<DatabaseHealth> all = new ArrayList<>();
-      for (Future<DatabaseHealth> f : futures) {
-        all.add(Threads.await(f));
+      for (Future<Optional<DatabaseHealth>> f : futures) {
+        Threads.await(f).ifPresent(all::add);
       }
       return all;
     } finally {
@@ -54,10 +59,14 @@ public final class HealthReader {
     }
   }
 
-  /** Threads.await reports an unchecked I/O failure as a storage error (exit 4). */
-  private DatabaseHealth readUnchecked(KeyListing listing, boolean history) {
+  /**
+   * One database from the listing of its folder; empty when the folder holds no backup. {@link
+   * Threads#await} reports an unchecked I/O failure as a storage error (exit 4).
+   */
+  private Optional<DatabaseHealth> readUnchecked(String database, boolean history) {
     try {
-      return read(listing, history);
+      KeyListing listing = catalog.listing(Optional.of(database)).get(database);
+      return listing == null ? Optional.empty() : Optional.of(read(listing, history));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

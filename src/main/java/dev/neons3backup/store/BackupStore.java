@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Where backups live: keys like {@code my-db/2026-11-24_02-00-00.sql.gz} plus their side files.
@@ -37,6 +39,22 @@ public interface BackupStore extends AutoCloseable {
 
   /** Keys under {@code prefix} with when each object was written, in no particular order. */
   List<ListedKey> listWithTimes(String prefix) throws IOException;
+
+  /**
+   * The names of the store's first-level folders (one per database, and any the tool keeps for
+   * itself), without what is in them: what lets {@code status} list each database's folder on its
+   * own. A store whose listing can stop at a folder overrides this; by default, one whole listing.
+   */
+  default SortedSet<String> folders() throws IOException {
+    SortedSet<String> names = new TreeSet<>();
+    for (String key : list("")) {
+      int slash = key.indexOf('/');
+      if (slash > 0) {
+        names.add(key.substring(0, slash));
+      }
+    }
+    return names;
+  }
 
   InputStream open(String key) throws IOException;
 

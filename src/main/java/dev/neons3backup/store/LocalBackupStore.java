@@ -9,10 +9,12 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -74,26 +78,30 @@ public final class LocalBackupStore implements BackupStore {
   }
 
   /**
-   * Every file under the store whose key starts with {@code prefix}. A store directory that does
-   * not exist yet holds nothing (a fresh {@code file:./backups}); one that is a file, or a part
-   * that cannot be read, is an error naming the path. A linked store directory is followed.
+   * Every file under the store whose key starts with {@code prefix}. Only the folder the prefix
+   * names is walked ({@code orders/} walks {@code orders}, not the whole store). A store directory
+   * that does not exist yet holds nothing (a fresh {@code file:./backups}); one that is a file, or
+   * a part that cannot be read, is an error naming the path. A linked store directory is followed.
    */
   @Override
   public List<ListedKey> listWithTimes(String prefix) throws IOException {
-    if (!Files.exists(root)) {
+    Path real = realRoot();
+    if (real == null) {
       return List.of();
     }
-    if (!Files.isDirectory(root)) {
-      throw new IOException(
-          "cannot list " + root + ": it is a file, not a directory; point --store at a directory");
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? real : real.resolve(prefix.substring(0, slash)).normalize();
+    if (!start.startsWith(real)) {
+      throw new IllegalArgumentException("prefix outside the store: " + prefix);
     }
-    // Walking the real path follows a symbolic link to the store; keys stay relative to it.
-    Path real = root.toRealPath();
+    if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
     List<ListedKey> keys = new ArrayList<>();
     try {
       // The walk hands over each file's attributes, so its time costs no second look at it.
       Files.walkFileTree(
-          real,
+          start,
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
@@ -110,6 +118,41 @@ public final class LocalBackupStore implements BackupStore {
       throw failure("read the directory", e);
     }
     return keys;
+  }
+
+  /** The store directory's folders, read from the directory itself (nothing inside is walked). */
+  @Override
+  public SortedSet<String> folders() throws IOException {
+    SortedSet<String> names = new TreeSet<>();
+    Path real = realRoot();
+    if (real == null) {
+      return names;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
+      for (Path entry : entries) {
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          names.add(entry.getFileName().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw failure("read the directory", real, e);
+    }
+    return names;
+  }
+
+  /**
+   * The store directory's real path (a linked one followed), or null while it does not exist; an
+   * error naming it when it is a file.
+   */
+  private Path realRoot() throws IOException {
+    if (!Files.exists(root)) {
+      return null;
+    }
+    if (!Files.isDirectory(root)) {
+      throw new IOException(
+          "cannot list " + root + ": it is a file, not a directory; point --store at a directory");
+    }
+    return root.toRealPath();
   }
 
   @Override

@@ -6,9 +6,12 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
@@ -108,6 +111,29 @@ public final class S3BackupStore implements BackupStore {
       throw new IOException(S3Errors.describe(e), e);
     }
     return keys;
+  }
+
+  /**
+   * One listing with the delimiter {@code /}: S3 answers with the folders' names (common prefixes),
+   * a page per thousand folders, and never lists the keys inside them.
+   */
+  @Override
+  public SortedSet<String> folders() throws IOException {
+    SortedSet<String> names = new TreeSet<>();
+    try {
+      for (var page :
+          s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).delimiter("/"))) {
+        for (CommonPrefix folder : page.commonPrefixes()) {
+          String name = folder.prefix().substring(prefix.length());
+          if (name.length() > 1) {
+            names.add(name.substring(0, name.length() - 1));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException(S3Errors.describe(e), e);
+    }
+    return names;
   }
 
   @Override

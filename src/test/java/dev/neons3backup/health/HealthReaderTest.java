@@ -17,7 +17,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +57,51 @@ class HealthReaderTest {
             older.backupKey().manifestKey(), newer.backupKey().manifestKey());
   }
 
+  @Test
+  void listsTheFoldersOnceThenEachDatabasesFolderAloneAndNeverTheRunsFolder() throws IOException {
+    LocalBackupStore local = new LocalBackupStore(dir);
+    for (String db : List.of("orders", "shop")) {
+      BackupEntry e = HealthFixtures.complete(db, NEWER, 3000, 100);
+      local.putIfAbsent(e.key(), new byte[] {1}, "application/gzip");
+      local.putIfAbsent(e.backupKey().manifestKey(), e.manifest().orElseThrow().toJson(), "x");
+    }
+    local.putIfAbsent("_runs/2026-11-24_02-00-00/plan.json", new byte[] {1}, "x");
+    local.putIfAbsent("stray/notes.txt", new byte[] {1}, "x");
+    Recording store = new Recording(local);
+
+    List<DatabaseHealth> all = new HealthReader(store).read(Optional.empty(), false);
+
+    assertThat(all).extracting(DatabaseHealth::database).containsExactly("orders", "shop");
+    assertThat(store.folderListings).as("one listing of the folders").hasValue(1);
+    assertThat(store.listed)
+        .as("a folder without a backup is listed and left out; the fleet's runs are never listed")
+        .containsExactlyInAnyOrder("orders/", "shop/", "stray/");
+  }
+
+  @Test
+  void oneNamedDatabaseListsOnlyItsFolder() throws IOException {
+    LocalBackupStore local = new LocalBackupStore(dir);
+    for (String db : List.of("orders", "shop")) {
+      BackupEntry e = HealthFixtures.complete(db, NEWER, 3000, 100);
+      local.putIfAbsent(e.key(), new byte[] {1}, "application/gzip");
+      local.putIfAbsent(e.backupKey().manifestKey(), e.manifest().orElseThrow().toJson(), "x");
+    }
+    Recording store = new Recording(local);
+
+    List<DatabaseHealth> all = new HealthReader(store).read(Optional.of("shop"), false);
+
+    assertThat(all).extracting(DatabaseHealth::database).containsExactly("shop");
+    assertThat(store.folderListings).hasValue(0);
+    assertThat(store.listed).containsExactly("shop/");
+    assertThat(new HealthReader(store).read(Optional.of("absent"), false)).isEmpty();
+  }
+
   /** The real store, with the keys of the objects opened recorded. */
   private static final class Recording implements BackupStore {
     private final BackupStore store;
     final Set<String> opened = ConcurrentHashMap.newKeySet();
+    final List<String> listed = new CopyOnWriteArrayList<>();
+    final AtomicInteger folderListings = new AtomicInteger();
 
     Recording(BackupStore store) {
       this.store = store;
@@ -71,7 +115,14 @@ class HealthReaderTest {
 
     @Override
     public List<ListedKey> listWithTimes(String prefix) throws IOException {
+      listed.add(prefix);
       return store.listWithTimes(prefix);
+    }
+
+    @Override
+    public SortedSet<String> folders() throws IOException {
+      folderListings.incrementAndGet();
+      return store.folders();
     }
 
     @Override

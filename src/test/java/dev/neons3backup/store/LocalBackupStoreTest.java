@@ -91,6 +91,55 @@ class LocalBackupStoreTest {
   }
 
   @Test
+  void aFolderPrefixListsThatFolderOnlyAndNotAFolderWhoseNameStartsTheSame() throws IOException {
+    LocalBackupStore store = new LocalBackupStore(dir);
+    store.putIfAbsent(KEY, new byte[1], "application/gzip");
+    store.putIfAbsent("orders-eu/2026-11-24_02-00-00.sql.gz", new byte[1], "application/gzip");
+    store.putIfAbsent("orders/deeper/x.json", new byte[1], "application/json");
+
+    assertThat(store.list("orders/")).containsExactlyInAnyOrder(KEY, "orders/deeper/x.json");
+    assertThat(store.list("orders/2026-11-24")).containsExactly(KEY);
+    assertThat(store.list("orders"))
+        .containsExactlyInAnyOrder(
+            KEY, "orders/deeper/x.json", "orders-eu/2026-11-24_02-00-00.sql.gz");
+    assertThat(store.list("absent/")).isEmpty();
+    assertThatThrownBy(() -> store.list("../elsewhere/"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aFolderPrefixThatIsAFileOrALinkListsNothing() throws IOException {
+    LocalBackupStore store = new LocalBackupStore(dir);
+    store.putIfAbsent(KEY, new byte[1], "application/gzip");
+    Files.writeString(dir.resolve("users"), "x");
+    Files.createSymbolicLink(dir.resolve("linked"), dir.resolve("orders"));
+
+    assertThat(store.list("users/")).isEmpty();
+    assertThat(store.list("linked/"))
+        .as("as the whole walk, which follows no link inside")
+        .isEmpty();
+    assertThat(store.list("")).containsExactlyInAnyOrder(KEY, "users");
+  }
+
+  @Test
+  void foldersAreTheStoreDirectorysDirectoriesOnly() throws IOException {
+    LocalBackupStore store = new LocalBackupStore(dir);
+    store.putIfAbsent(KEY, new byte[1], "application/gzip");
+    store.putIfAbsent("users/2026-11-24_02-00-00.sql.gz", new byte[1], "application/gzip");
+    store.putIfAbsent("_runs/2026-11-24_02-00-00/plan.json", new byte[1], "application/json");
+    Files.writeString(dir.resolve("README"), "a file beside the folders");
+    Files.createSymbolicLink(dir.resolve("linked"), dir.resolve("orders"));
+    Files.createDirectory(dir.resolve("empty"));
+
+    assertThat(store.folders()).containsExactly("_runs", "empty", "orders", "users");
+    assertThat(new LocalBackupStore(dir.resolve("not-yet")).folders()).isEmpty();
+    Path file = Files.writeString(dir.resolve("backups"), "x");
+    assertThatThrownBy(() -> new LocalBackupStore(file).folders())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("it is a file, not a directory");
+  }
+
+  @Test
   void aStoreDirectoryThatDoesNotExistYetIsEmpty() throws IOException {
     assertThat(new LocalBackupStore(dir.resolve("not-yet")).list("")).isEmpty();
   }
