@@ -12,7 +12,8 @@ import java.util.Map;
  * streams past, and from the restored database's catalog. Both sides count what pg_dump writes as
  * an object of its own: constraints are primary keys, unique, exclusion and foreign keys (checks
  * and NOT NULL travel inside CREATE TABLE); indexes are those not made by a constraint; partitions'
- * cloned foreign keys and triggers, extension members and system schemas are left out.
+ * cloned foreign keys and triggers, extension members (and the keys, indexes and triggers of an
+ * extension's tables) and system schemas are left out.
  */
 final class SchemaObjects {
   static final List<String> KINDS =
@@ -103,6 +104,18 @@ final class SchemaObjects {
         + " AND d.deptype = 'e')";
   }
 
+  /**
+   * No row for an object of a table that is a member of an extension (PostGIS's {@code
+   * spatial_ref_sys} and its key): pg_dump dumps at most such a table's data, never its keys,
+   * indexes or triggers, which the extension's script creates.
+   */
+  private static String notOnMember(String table) {
+    return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid ="
+        + " 'pg_class'::regclass AND d.objid = "
+        + table
+        + " AND d.deptype = 'e')";
+  }
+
   private static String relations(String kind, String relkinds) {
     return "SELECT '"
         + kind
@@ -125,20 +138,27 @@ final class SchemaObjects {
             "SELECT 'functions', count(*) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
                 + " ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p', 'w') AND"
                 + USER_NS
-                + notMember("pg_proc", "p.oid"),
+                + notMember("pg_proc", "p.oid")
+                // A range type's constructors (and its multirange's) come with CREATE TYPE.
+                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid ="
+                + " 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')",
             relations("indexes", "'i', 'I'")
                 + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid ="
-                + " c.oid AND k.contype IN ('p', 'u', 'x'))",
+                + " c.oid AND k.contype IN ('p', 'u', 'x'))"
+                + notOnMember(
+                    "(SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = c.oid)"),
             "SELECT 'constraints', count(*) FROM pg_catalog.pg_constraint k JOIN"
                 + " pg_catalog.pg_namespace n ON n.oid = k.connamespace WHERE k.conrelid <> 0 AND"
                 + " (k.contype IN ('p', 'u', 'x') OR k.contype = 'f' AND k.conparentid = 0) AND"
-                + USER_NS,
+                + USER_NS
+                + notOnMember("k.conrelid"),
             "SELECT 'triggers', count(*) FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c"
                 + " ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE NOT t.tgisinternal"
                 + triggerParent
                 + " AND"
-                + USER_NS,
+                + USER_NS
+                + notOnMember("t.tgrelid"),
             "SELECT 'types', count(*) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON"
                 + " n.oid = t.typnamespace LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid"
                 + " WHERE (t.typtype IN ('e', 'r', 'b', 'd') OR t.typtype = 'c' AND c.relkind ="
