@@ -151,14 +151,37 @@ class DashboardAndAlarmsTemplateTest {
   }
 
   @Test
-  void theDashboardUrlIsAnOutputInBothShapes() {
+  void theDashboardUrlIsAnOutputInBothShapesWithTheConsoleOfEachPartition() {
     for (boolean fanOut : List.of(false, true)) {
-      String url =
-          (String)
+      List<?> china =
+          (List<?>)
               Project.<Map<String, Object>>at(shape(fanOut), "Outputs", "DashboardUrl", "Value")
-                  .get("Fn::Sub");
-      assertThat(url).contains("#dashboards:name=${Dashboard}");
+                  .get("Fn::If");
+      List<?> gov = (List<?>) ((Map<?, ?>) china.get(2)).get("Fn::If");
+      assertThat(china.get(0)).isEqualTo("InChina");
+      assertThat(gov.get(0)).isEqualTo("InGovCloud");
+      Map<String, String> urls =
+          Map.of(
+              "aws-cn", sub(china.get(1)),
+              "aws-us-gov", sub(gov.get(1)),
+              "aws", sub(gov.get(2)));
+      assertThat(urls.get("aws-cn")).startsWith("https://console.amazonaws.cn/cloudwatch/");
+      assertThat(urls.get("aws-us-gov"))
+          .startsWith("https://console.amazonaws-us-gov.com/cloudwatch/");
+      assertThat(urls.get("aws"))
+          .startsWith("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/");
+      assertThat(urls.values())
+          .allSatisfy(url -> assertThat(url).endsWith("#dashboards:name=${Dashboard}"));
     }
+    Map<String, Object> conditions = Project.at(template, "Conditions");
+    assertThat(conditions.get("InChina"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "AWS::Partition"), "aws-cn")));
+    assertThat(conditions.get("InGovCloud"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "AWS::Partition"), "aws-us-gov")));
+  }
+
+  private static String sub(Object node) {
+    return (String) ((Map<?, ?>) node).get("Fn::Sub");
   }
 
   /** The metric names of the dashboard's widgets, after each row is checked for its dimension. */
