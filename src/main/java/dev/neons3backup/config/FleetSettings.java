@@ -6,15 +6,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the fleet's dispatcher reads from its environment, beside {@link Settings}.
+ * What the fleet's dispatcher reads from its environment, beside {@link Settings} (which owns what
+ * every function shares, such as {@code ALARM_TOPIC_ARN} and the SNS endpoint).
  *
  * @param workQueueUrl {@code WORK_QUEUE_URL}, where one message per database is sent
  * @param deadLetterQueueUrl {@code DEAD_LETTER_QUEUE_URL}, whose depth accounting reports
- * @param alarmTopicArn {@code ALARM_TOPIC_ARN}, where the missing-databases message goes
  * @param fargateThresholdMinutes {@code FARGATE_THRESHOLD_MINUTES} (default 10): a database whose
  *     last backup took longer is routed to Fargate when the stack has it
  * @param sqsEndpoint {@code AWS_ENDPOINT_URL_SQS} or {@code AWS_ENDPOINT_URL}
- * @param snsEndpoint {@code AWS_ENDPOINT_URL_SNS} or {@code AWS_ENDPOINT_URL}
  * @param lambdaEndpoint {@code AWS_ENDPOINT_URL_LAMBDA} or {@code AWS_ENDPOINT_URL}, where the
  *     dispatcher invokes itself to continue Neon discovery
  * @param projectsPerInvocation {@code NEON_PROJECTS_PER_INVOCATION}: at most this many Neon
@@ -25,10 +24,8 @@ import java.util.Optional;
 public record FleetSettings(
     String workQueueUrl,
     Optional<String> deadLetterQueueUrl,
-    Optional<String> alarmTopicArn,
     int fargateThresholdMinutes,
     Optional<URI> sqsEndpoint,
-    Optional<URI> snsEndpoint,
     Optional<URI> lambdaEndpoint,
     Optional<Integer> projectsPerInvocation) {
 
@@ -51,10 +48,8 @@ public record FleetSettings(
     return new FleetSettings(
         queue,
         Settings.get(env, "DEAD_LETTER_QUEUE_URL"),
-        Settings.get(env, "ALARM_TOPIC_ARN"),
         threshold,
         Settings.endpoint(env, "AWS_ENDPOINT_URL_SQS"),
-        Settings.endpoint(env, "AWS_ENDPOINT_URL_SNS"),
         Settings.endpoint(env, "AWS_ENDPOINT_URL_LAMBDA"),
         Settings.get(env, "NEON_PROJECTS_PER_INVOCATION").map(FleetSettings::projects));
   }

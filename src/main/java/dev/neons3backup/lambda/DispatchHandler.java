@@ -17,7 +17,6 @@ import dev.neons3backup.fleet.LambdaContinuation;
 import dev.neons3backup.fleet.RoutePolicy;
 import dev.neons3backup.fleet.RunReport;
 import dev.neons3backup.fleet.Runs;
-import dev.neons3backup.fleet.SnsAlarm;
 import dev.neons3backup.fleet.SqsWorkQueue;
 import dev.neons3backup.fleet.TaskLauncher;
 import dev.neons3backup.neon.TargetResolver;
@@ -233,12 +232,7 @@ public final class DispatchHandler
     SecretsManagerClient secrets = S3Clients.secrets(settings);
     SqsClient sqs = S3Clients.sqs(settings, fleet);
     LambdaClient lambda = S3Clients.lambda(settings, fleet);
-    Alarm alarm =
-        fleet.alarmTopicArn().isEmpty()
-            ? (subject, message) ->
-                LOG.warn(
-                    "ALARM_TOPIC_ARN is not set; the missing-databases message was only logged")
-            : new SnsAlarm(S3Clients.sns(settings, fleet), fleet.alarmTopicArn().get());
+    Alarm alarm = Wiring.alarm(settings);
     return parts(
         store,
         () -> SecretTargets.load(secrets, settings.secretName()),

@@ -10,7 +10,6 @@ import dev.neons3backup.config.DrillSettings;
 import dev.neons3backup.config.SecretTargets;
 import dev.neons3backup.config.Settings;
 import dev.neons3backup.fleet.Alarm;
-import dev.neons3backup.fleet.SnsAlarm;
 import dev.neons3backup.json.DrillJson;
 import dev.neons3backup.restore.DrillLimits;
 import dev.neons3backup.restore.DrillResult;
@@ -121,11 +120,7 @@ public final class Drilling {
         new S3BackupStore(
             S3Clients.s3(settings), settings.bucket(), "", S3BackupStore.DEFAULT_PART_SIZE);
     var secrets = S3Clients.secrets(settings);
-    Alarm alarm =
-        settings
-            .alarmTopicArn()
-            .<Alarm>map(arn -> new SnsAlarm(S3Clients.sns(settings), arn))
-            .orElse(Wiring.LOG_ONLY);
+    Alarm alarm = Wiring.alarm(settings);
     return new Drilling(
         new BackupService(store, settings, clock),
         () -> SecretTargets.drillTarget(secrets, settings.secretName()),

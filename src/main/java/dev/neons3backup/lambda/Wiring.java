@@ -39,6 +39,14 @@ record Wiring(
       (subject, message) ->
           LOG.warn("ALARM_TOPIC_ARN is not set; this alarm was only logged: {}", message);
 
+  /** The function's alarm topic ({@code ALARM_TOPIC_ARN}), or only the log without one. */
+  static Alarm alarm(Settings settings) {
+    return settings
+        .alarmTopicArn()
+        .<Alarm>map(arn -> new SnsAlarm(S3Clients.sns(settings), arn))
+        .orElse(LOG_ONLY);
+  }
+
   Wiring(
       BackupService service, Supplier<TargetList> targets, EmbeddedMetrics metrics, Clock clock) {
     this(service, targets, metrics, LOG_ONLY, clock);
@@ -103,11 +111,7 @@ record Wiring(
     Clock clock = Clock.systemUTC();
     BackupService service = new BackupService(store, settings, clock);
     SecretsManagerClient secrets = S3Clients.secrets(settings);
-    Alarm alarm =
-        settings
-            .alarmTopicArn()
-            .<Alarm>map(arn -> new SnsAlarm(S3Clients.sns(settings), arn))
-            .orElse(LOG_ONLY);
+    Alarm alarm = alarm(settings);
     return new Wiring(
         service,
         () -> SecretTargets.load(secrets, settings.secretName()),

@@ -84,17 +84,12 @@ public final class S3Clients {
     return builder.build();
   }
 
-  /** The alarm topic, for accounting's one missing-databases message. */
-  public static SnsClient sns(Settings settings, FleetSettings fleet) {
-    return sns(settings, fleet.snsEndpoint());
-  }
-
-  /** The alarm topic, for a run's one message about its shrunken backups or failed drills. */
+  /**
+   * The alarm topic: a run's one message about its shrunken backups or failed drills, and
+   * accounting's one missing-databases message.
+   */
   public static SnsClient sns(Settings settings) {
-    return sns(settings, settings.snsEndpoint());
-  }
-
-  private static SnsClient sns(Settings settings, Optional<URI> endpoint) {
+    Optional<URI> endpoint = settings.snsEndpoint();
     var builder =
         SnsClient.builder()
             .httpClientBuilder(http())
