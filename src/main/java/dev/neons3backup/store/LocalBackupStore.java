@@ -113,6 +113,17 @@ public final class LocalBackupStore implements BackupStore {
               }
               return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              // Read from its directory, then gone before the walk looked at it: a backup beside
+              // this listing published its object and removed its temporary file, or a prune
+              // removed a backup. Not there, as S3 would not list it; anything else still fails.
+              if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
           });
     } catch (IOException e) {
       throw failure("read the directory", e);
