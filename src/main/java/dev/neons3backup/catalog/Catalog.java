@@ -150,11 +150,13 @@ public final class Catalog {
 
   /**
    * The names of the databases that have a folder in the store, sorted, from the folders alone
-   * (nothing inside them is listed); the fleet's {@code _runs} folder is not one. A folder holding
-   * no backup is still named: {@link #listing} of it is empty.
+   * (nothing inside them is listed); the fleet's {@code _runs} folder is not one, nor is a folder
+   * whose name no database may have: no backup is ever stored under one, and listing it can only
+   * fail or cost (a disk's {@code lost+found}, root's alone, when the store is its mount point). A
+   * folder holding no backup is still named: {@link #listing} of it is empty.
    */
   public List<String> databases() throws IOException {
-    return store.folders().stream().filter(f -> !f.equals(DatabaseTarget.RESERVED)).toList();
+    return store.folders().stream().filter(DatabaseTarget::isName).toList();
   }
 
   /**
