@@ -153,10 +153,21 @@ public final class LocalBackupStore implements BackupStore {
 
   /**
    * The store directory's real path (a linked one followed), or null while it does not exist; an
-   * error naming it when it is a file.
+   * error naming it when it is a file or a link to nothing.
    */
   private Path realRoot() throws IOException {
     if (!Files.exists(root)) {
+      if (Files.isSymbolicLink(root)) {
+        // Most often a disk not mounted: as an empty store, one that lost every backup would read
+        // as one that never had any. A backup cannot create the directory through it either.
+        throw new IOException(
+            "cannot list "
+                + root
+                + ": it is a link to "
+                + Files.readSymbolicLink(root)
+                + ", which does not exist (a disk not mounted?); mount or create it, or point"
+                + " --store at a directory");
+      }
       return null;
     }
     if (!Files.isDirectory(root)) {

@@ -159,6 +159,28 @@ class LocalBackupStoreTest {
     }
   }
 
+  /**
+   * A store directory linked onto a disk that is not mounted: listed as empty, a store that lost
+   * every backup would read as one that never had any ({@code status} exits 0 on an empty store).
+   */
+  @Test
+  void aLinkedStoreDirectoryWhoseTargetIsGoneIsAnErrorNotAnEmptyStore() throws IOException {
+    Path target = dir.resolve("unmounted/backups");
+    Path link = Files.createSymbolicLink(dir.resolve("backups"), target);
+    LocalBackupStore store = new LocalBackupStore(link);
+
+    assertThatThrownBy(store::folders)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "cannot list "
+                + link
+                + ": it is a link to "
+                + target
+                + ", which does not exist (a disk not mounted?); mount or create it, or point"
+                + " --store at a directory");
+    assertThatThrownBy(() -> store.list("orders/")).isInstanceOf(IOException.class);
+  }
+
   @Test
   void foldersAreTheStoreDirectorysDirectoriesOnly() throws IOException {
     LocalBackupStore store = new LocalBackupStore(dir);
