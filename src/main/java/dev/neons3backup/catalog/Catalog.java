@@ -150,11 +150,13 @@ public final class Catalog {
 
   /**
    * The names of the databases that have a folder in the store, sorted, from the folders alone
-   * (nothing inside them is listed); the fleet's {@code _runs} folder is not one. A folder holding
-   * no backup is still named: {@link #listing} of it is empty.
+   * (nothing inside them is listed); the fleet's {@code _runs} folder is not one, nor is a folder
+   * whose name no database may have: no backup is ever stored under one, and listing it can only
+   * fail or cost (a disk's {@code lost+found}, root's alone, when the store is its mount point). A
+   * folder holding no backup is still named: {@link #listing} of it is empty.
    */
   public List<String> databases() throws IOException {
-    return store.folders().stream().filter(f -> !f.equals(DatabaseTarget.RESERVED)).toList();
+    return store.folders().stream().filter(DatabaseTarget::isName).toList();
   }
 
   /**
@@ -211,8 +213,10 @@ public final class Catalog {
   }
 
   /**
-   * The newest drill record of the backup {@code key}; empty when there is none or it is
-   * unreadable.
+   * The newest drill record of the backup {@code key}; empty when there is none. One that cannot be
+   * read is an {@link DrillRecord#UNREADABLE} record saying so: taken for no record at all, a
+   * failed drill whose record was cut short or mangled would show as never drilled and raise no
+   * flag.
    */
   public Optional<DrillRecord> drill(BackupKey key) throws IOException {
     Optional<byte[]> json;
@@ -225,11 +229,23 @@ public final class Catalog {
       return Optional.empty();
     }
     try {
-      // The same plain mapper that json/Json writes it with.
-      return Optional.of(JSON.readValue(json.get(), DrillRecord.class));
+      // The same plain mapper that json/Json writes it with; the JSON literal null reads as null.
+      DrillRecord record = JSON.readValue(json.get(), DrillRecord.class);
+      if (record != null) {
+        return Optional.of(record);
+      }
     } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      // Unreadable, as below: the parser's message is several lines and says nothing to act on.
     }
+    return Optional.of(
+        DrillRecord.unreadable(
+            key.database(),
+            key.format(),
+            "the record of its newest drill, "
+                + store.describe(key.drillKey())
+                + ", is not a readable drill record; run drill --name "
+                + key.database()
+                + " to write a new one"));
   }
 
   /** What the store holds for the backup {@code key} (whose object exists), side files included. */
@@ -263,7 +279,12 @@ public final class Catalog {
     Manifest manifest = null;
     try {
       manifest = Manifest.fromJson(json.get());
-      problem = manifest.problemFor(key);
+      // A manifest file holding the JSON literal null parses to no manifest at all: as corrupt as
+      // one cut short, not a reason for every command reading the store to stop.
+      problem =
+          manifest == null
+              ? Optional.of("it is JSON null, not a manifest")
+              : manifest.problemFor(key);
     } catch (IOException e) {
       problem = Optional.of("it is not a readable manifest");
     }

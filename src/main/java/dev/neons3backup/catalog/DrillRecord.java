@@ -45,11 +45,39 @@ public record DrillRecord(
   public static final String PASSED = "passed";
   public static final String FAILED = "failed";
 
+  /**
+   * Never written: what {@code status} reads from a record it cannot parse, so the problem shows
+   * (and is flagged) instead of the database looking never drilled.
+   */
+  public static final String UNREADABLE = "unreadable";
+
   public DrillRecord {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(outcome, "outcome");
     mismatches = mismatches == null ? List.of() : List.copyOf(mismatches);
+  }
+
+  /** The stand-in for the unreadable record of the backup {@code key}; {@code reason} says so. */
+  public static DrillRecord unreadable(String database, String key, String reason) {
+    return new DrillRecord(
+        FORMAT_VERSION,
+        database,
+        key,
+        null,
+        null,
+        0,
+        UNREADABLE,
+        reason,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        null,
+        null,
+        null);
   }
 
   public boolean passed() {

@@ -192,6 +192,9 @@ final class StatusCommand implements Callable<Integer> {
         d.finishedAt() == null
             ? ""
             : " " + d.finishedAt().substring(0, Math.min(10, d.finishedAt().length()));
+    if (DrillRecord.UNREADABLE.equals(d.outcome())) {
+      return DrillRecord.UNREADABLE;
+    }
     return (d.passed() ? "passed" : "FAILED") + when;
   }
 

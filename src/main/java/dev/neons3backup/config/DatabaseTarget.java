@@ -34,6 +34,14 @@ public record DatabaseTarget(String name, ConnectionUrl url, Optional<NeonOrigin
     return new DatabaseTarget(name, ConnectionUrl.parse(name, url));
   }
 
+  /** Whether {@code name} is one {@link #checkName} lets through: one a database may have. */
+  public static boolean isName(String name) {
+    return name != null
+        && name.length() <= 200
+        && !name.equals(RESERVED)
+        && SAFE_NAME.matcher(name).matches();
+  }
+
   /**
    * Refuses, never rewrites, a name that is not a safe key segment: a rewritten name could make two
    * databases share one folder of backups.

@@ -79,6 +79,11 @@ public record StatusRules(Instant now, int staleHours, int shrinkThresholdPercen
 
   private static void addDrillFailed(DrillRecord d, List<Flag> flags, List<String> reasons) {
     flags.add(Flag.DRILL_FAILED);
+    if (DrillRecord.UNREADABLE.equals(d.outcome())) {
+      // Whether that drill passed is unknown: its reason says which record and what to do.
+      reasons.add(d.reason());
+      return;
+    }
     reasons.add(
         "drill of "
             + d.key()

@@ -113,6 +113,17 @@ public final class LocalBackupStore implements BackupStore {
               }
               return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+              // Read from its directory, then gone before the walk looked at it: a backup beside
+              // this listing published its object and removed its temporary file, or a prune
+              // removed a backup. Not there, as S3 would not list it; anything else still fails.
+              if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
           });
     } catch (IOException e) {
       throw failure("read the directory", e);
@@ -142,10 +153,21 @@ public final class LocalBackupStore implements BackupStore {
 
   /**
    * The store directory's real path (a linked one followed), or null while it does not exist; an
-   * error naming it when it is a file.
+   * error naming it when it is a file or a link to nothing.
    */
   private Path realRoot() throws IOException {
     if (!Files.exists(root)) {
+      if (Files.isSymbolicLink(root)) {
+        // Most often a disk not mounted: as an empty store, one that lost every backup would read
+        // as one that never had any. A backup cannot create the directory through it either.
+        throw new IOException(
+            "cannot list "
+                + root
+                + ": it is a link to "
+                + Files.readSymbolicLink(root)
+                + ", which does not exist (a disk not mounted?); mount or create it, or point"
+                + " --store at a directory");
+      }
       return null;
     }
     if (!Files.isDirectory(root)) {

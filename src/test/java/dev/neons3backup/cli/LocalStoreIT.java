@@ -2,7 +2,9 @@ package dev.neons3backup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neons3backup.BackupEntry;
 import dev.neons3backup.cli.CliProcess.Result;
+import dev.neons3backup.health.HealthFixtures;
 import dev.neons3backup.testing.PostgresCluster;
 import dev.neons3backup.testing.TestEnv;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +122,25 @@ class LocalStoreIT {
                 + locked
                 + " (permission denied): give the user running neon-s3-backup access to it, or"
                 + " use another --store");
+  }
+
+  /**
+   * A store on a disk of its own is often the disk's mount point, beside mkfs's {@code lost+found}
+   * (root's, mode 700): no database's folder, since no database may have that name.
+   */
+  @Test
+  void statusOfAStoreAtADisksMountPointPassesOverItsLostAndFound() throws IOException {
+    Path store = sharedDir();
+    BackupEntry app = HealthFixtures.complete("app", Instant.now(), 3000, 100);
+    Path object = Files.createDirectories(store.resolve("app")).resolve(app.backupKey().fileName());
+    Files.writeString(object, "x");
+    Files.write(Path.of(object + ".manifest.json"), app.manifest().orElseThrow().toJson());
+    Path lostFound = Files.createDirectories(store.resolve("lost+found"));
+    Files.setPosixFilePermissions(lostFound, PosixFilePermissions.fromString("rwx------"));
+
+    Result r = CliProcess.runAs(OS_USER, store, Map.of(), "status", "--store", "file:" + store);
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(r.out()).contains("app: NEVER VERIFIED").endsWith("1 database, 1 flagged.\n");
   }
 
   @Test

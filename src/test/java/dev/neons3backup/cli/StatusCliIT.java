@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neons3backup.BackupEntry;
+import dev.neons3backup.catalog.BackupKey;
 import dev.neons3backup.catalog.DrillRecord;
 import dev.neons3backup.catalog.KeyTime;
 import dev.neons3backup.cli.CliProcess.Result;
+import dev.neons3backup.health.HealthFixtures;
 import dev.neons3backup.json.Json;
 import dev.neons3backup.testing.PostgresCluster;
 import dev.neons3backup.testing.S3MockServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code status} over stores filled by real backups of the local PostgreSQL. */
 class StatusCliIT {
@@ -220,6 +226,108 @@ class StatusCliIT {
     assertThat(JSON.readTree(r.out()).get(0).get("flags")).isEmpty();
     Result missing = CliProcess.run(work, env, "status", "--store", "s3://no-such-bucket-here");
     assertThat(missing.exit()).as(missing.all()).isEqualTo(4);
+    assertThat(missing.err().strip()).startsWith("error: ").doesNotContain("\n");
+  }
+
+  /** A complete backup of {@code db} at {@code at} written by hand into the local store. */
+  private BackupKey handMade(String db, Instant at) throws Exception {
+    BackupEntry e = HealthFixtures.complete(db, at, 3000, 100);
+    Path object =
+        Files.createDirectories(work.resolve("backups/" + db)).resolve(e.backupKey().fileName());
+    Files.writeString(object, "x");
+    Files.write(Path.of(object + ".manifest.json"), e.manifest().orElseThrow().toJson());
+    return e.backupKey();
+  }
+
+  @Test
+  void aManifestThatIsJsonNullIsACorruptManifestNotACrash() throws Exception {
+    handMade("shop", hoursAgo(3));
+    BackupKey newer = handMade("shop", hoursAgo(1));
+    Files.writeString(work.resolve("backups/" + newer.manifestKey()), "null");
+
+    Result r = cli("status", "--name", "shop");
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(line(r.out(), "shop")).endsWith("NEVER VERIFIED, INCOMPLETE");
+    assertThat(r.out()).contains("shop: INCOMPLETE: 1 backup(s) newer than ");
+  }
+
+  @Test
+  void anUnreadableDrillRecordIsShownAndFlaggedNotTakenForNeverDrilled() throws Exception {
+    BackupKey key = handMade("shop", hoursAgo(1));
+    Files.writeString(work.resolve("backups/" + key.verifiedKey()), "{}");
+    Path record = work.resolve("backups/" + key.drillKey());
+    Files.writeString(record, "{\"outcome\": \"fail");
+
+    Result r = cli("status");
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(line(r.out(), "shop")).contains(" unreadable ").endsWith("DRILL FAILED");
+    assertThat(r.out())
+        .contains(
+            "shop: DRILL FAILED: the record of its newest drill, "
+                + record
+                + ", is not a readable drill record; run drill --name shop to write a new one");
+    JsonNode json = JSON.readTree(cli("status", "--json").out()).get(0);
+    assertThat(json.get("drill").get("outcome").asText()).isEqualTo("unreadable");
+    assertThat(json.get("flags").toString()).isEqualTo("[\"DRILL FAILED\"]");
+    assertThat(cli("status", "--html", "page.html").exit()).isEqualTo(3);
+    assertThat(Files.readString(work.resolve("page.html"))).contains("drill unreadable");
+  }
+
+  @Test
+  void anS3StoreUnderANestedPrefixWithATrailingSlashShowsItsDatabasesAloneAlike() throws Exception {
+    S3MockServer s3 = S3MockServer.shared();
+    String bucket = "status-" + UUID.randomUUID().toString().substring(0, 8);
+    s3.createBucket(bucket);
+    BackupEntry shop = HealthFixtures.complete("shop", hoursAgo(1), 3000, 100);
+    BackupKey key = shop.backupKey();
+    Map<String, byte[]> objects =
+        Map.of(
+            "team/eu/" + key.format(),
+            new byte[] {1},
+            "team/eu/" + key.manifestKey(),
+            shop.manifest().orElseThrow().toJson(),
+            "team/eu/" + key.verifiedKey(),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "team/eu/shop/nested/" + key.fileName(),
+            new byte[] {1},
+            "team/eu/_runs/" + key.format(),
+            new byte[] {1},
+            "team/eu/stray/deeper/" + key.fileName(),
+            new byte[] {1},
+            "team/eu/loose.txt",
+            new byte[] {1},
+            "loose.txt",
+            new byte[] {1},
+            "team/eu-west/" + key.format(),
+            new byte[] {1},
+            "team/other/billing/" + key.format(),
+            new byte[] {1});
+    S3Client client = s3.client();
+    objects.forEach(
+        (k, v) -> client.putObject(r -> r.bucket(bucket).key(k), RequestBody.fromBytes(v)));
+    Map<String, String> env =
+        Map.of(
+            "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
+            "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "test",
+            "AWS_SECRET_ACCESS_KEY", "test");
+    String store = "s3://" + bucket + "/team/eu/";
+
+    Result table = CliProcess.run(work, env, "status", "--store", store, "--html", "page.html");
+    assertThat(table.exit()).as(table.all()).isZero();
+    assertThat(line(table.out(), "shop")).endsWith("ok");
+    assertThat(table.out()).endsWith("1 database, 0 flagged.\n");
+    Result json = CliProcess.run(work, env, "status", "--store", store, "--json");
+    assertThat(json.exit()).as(json.all()).isZero();
+    JsonNode all = JSON.readTree(json.out());
+    assertThat(all.size()).isEqualTo(1);
+    assertThat(all.get(0).get("name").asText()).isEqualTo("shop");
+    assertThat(all.get(0).get("newest").get("key").asText()).isEqualTo(key.format());
+    String page = Files.readString(work.resolve("page.html"));
+    assertThat(page).contains("shop").doesNotContain("stray").doesNotContain("billing");
+    Result stray = CliProcess.run(work, env, "status", "--store", store, "--name", "stray");
+    assertThat(stray.exit()).as(stray.all()).isEqualTo(3);
+    assertThat(stray.out()).isEqualTo("No backups in s3://" + bucket + "/team/eu for stray.\n");
   }
 
   private Path onlyObject(String name) throws Exception {

@@ -67,6 +67,7 @@ class HealthReaderTest {
     }
     local.putIfAbsent("_runs/2026-11-24_02-00-00/plan.json", new byte[] {1}, "x");
     local.putIfAbsent("stray/notes.txt", new byte[] {1}, "x");
+    local.putIfAbsent("lost+found/#1234", new byte[] {1}, "x");
     Recording store = new Recording(local);
 
     List<DatabaseHealth> all = new HealthReader(store).read(Optional.empty(), false);
@@ -74,7 +75,9 @@ class HealthReaderTest {
     assertThat(all).extracting(DatabaseHealth::database).containsExactly("orders", "shop");
     assertThat(store.folderListings).as("one listing of the folders").hasValue(1);
     assertThat(store.listed)
-        .as("a folder without a backup is listed and left out; the fleet's runs are never listed")
+        .as(
+            "a folder without a backup is listed and left out; the fleet's runs and a folder no"
+                + " database may be named are never listed")
         .containsExactlyInAnyOrder("orders/", "shop/", "stray/");
   }
 

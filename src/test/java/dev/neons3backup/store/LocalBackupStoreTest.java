@@ -4,13 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neons3backup.concurrent.Threads;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +123,62 @@ class LocalBackupStoreTest {
         .as("as the whole walk, which follows no link inside")
         .isEmpty();
     assertThat(store.list("")).containsExactlyInAnyOrder(KEY, "users");
+  }
+
+  /**
+   * A backup running beside a {@code status} or {@code list} removes its temporary file once the
+   * object is published (and a prune removes old backups): a file the walk read from the directory
+   * may be gone when it looks at it. Bounded by the files the other thread deletes.
+   */
+  @Test
+  void filesDeletedWhileTheFolderIsWalkedAreLeftOutNotAnError() throws Exception {
+    LocalBackupStore store = new LocalBackupStore(dir);
+    store.putIfAbsent(KEY, new byte[1], "application/gzip");
+    List<Path> temps = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      temps.add(Files.createFile(dir.resolve("orders/.tmp-" + i)));
+    }
+    Thread deleter =
+        Threads.start(
+            "deleter",
+            () -> {
+              for (Path p : temps) {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+            });
+    try {
+      do {
+        assertThat(store.list("orders/")).containsExactly(KEY);
+      } while (deleter.isAlive());
+    } finally {
+      deleter.join();
+    }
+  }
+
+  /**
+   * A store directory linked onto a disk that is not mounted: listed as empty, a store that lost
+   * every backup would read as one that never had any ({@code status} exits 0 on an empty store).
+   */
+  @Test
+  void aLinkedStoreDirectoryWhoseTargetIsGoneIsAnErrorNotAnEmptyStore() throws IOException {
+    Path target = dir.resolve("unmounted/backups");
+    Path link = Files.createSymbolicLink(dir.resolve("backups"), target);
+    LocalBackupStore store = new LocalBackupStore(link);
+
+    assertThatThrownBy(store::folders)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "cannot list "
+                + link
+                + ": it is a link to "
+                + target
+                + ", which does not exist (a disk not mounted?); mount or create it, or point"
+                + " --store at a directory");
+    assertThatThrownBy(() -> store.list("orders/")).isInstanceOf(IOException.class);
   }
 
   @Test
