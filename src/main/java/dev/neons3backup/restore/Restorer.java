@@ -228,21 +228,36 @@ public final class Restorer {
    * children are dumped apart), in batches fed to psql on stdin.
    */
   private static Map<String, Long> countRows(PgDatabase db, List<String> tables) {
+    Map<String, Long> actual = new HashMap<>();
+    if (tables.isEmpty()) {
+      return actual;
+    }
+    for (String table : tables) {
+      if (!QUALIFIED.matcher(table).matches()) {
+        throw new BackupException(
+            ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
+      }
+    }
+    Map<String, List<String>> partitioning = partitioning(db, tables);
+    String listedPartitions =
+        partitioning.get("r").isEmpty()
+            ? ""
+            : " WHERE tableoid <> ALL (ARRAY["
+                + String.join(", ", partitioning.get("r").stream().map(Restorer::literal).toList())
+                + "]::pg_catalog.regclass[])";
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
       List<String> parts = new ArrayList<>();
       for (String table : tables.subList(i, Math.min(i + COUNT_BATCH, tables.size()))) {
-        if (!QUALIFIED.matcher(table).matches()) {
-          throw new BackupException(
-              ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
-        }
-        parts.add("SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
+        // A partitioned table holds no rows; the dump names one only when pg_dump loaded its
+        // partitions through it (as it must for hash partitions on an enum): its rows are those
+        // of its partitions that the dump does not name apart.
+        parts.add(
+            partitioning.get("p").contains(table)
+                ? "SELECT " + literal(table) + ", count(*) FROM " + table + listedPartitions
+                : "SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
       }
       sql.append(String.join(" UNION ALL ", parts)).append(";\n");
-    }
-    Map<String, Long> actual = new HashMap<>();
-    if (tables.isEmpty()) {
-      return actual;
     }
     String out = db.query(sql.toString(), Duration.ZERO);
     for (String line : out.split("\n")) {
@@ -252,6 +267,25 @@ public final class Restorer {
       }
     }
     return actual;
+  }
+
+  /**
+   * Of {@code tables}, under "p" those that are partitioned tables in {@code db} and under "r"
+   * those that are partitions.
+   */
+  private static Map<String, List<String>> partitioning(PgDatabase db, List<String> tables) {
+    String sql =
+        "SELECT CASE c.relkind WHEN 'p' THEN 'p' ELSE 'r' END || x.n FROM pg_catalog.unnest(ARRAY["
+            + String.join(", ", tables.stream().map(Restorer::literal).toList())
+            + "]::text[]) x(n) JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x.n)"
+            + " WHERE c.relkind = 'p' OR c.relispartition;";
+    Map<String, List<String>> found = Map.of("p", new ArrayList<>(), "r", new ArrayList<>());
+    for (String line : db.query(sql, Duration.ZERO).split("\n")) {
+      if (line.length() > 1) {
+        found.get(line.substring(0, 1)).add(line.substring(1));
+      }
+    }
+    return found;
   }
 
   static String ident(String name) {
