@@ -238,24 +238,25 @@ public final class Restorer {
             ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
       }
     }
-    Map<String, List<String>> partitioning = partitioning(db, tables);
+    Scope scope = scope(db, tables);
     String listedPartitions =
-        partitioning.get("r").isEmpty()
+        scope.partitions().isEmpty()
             ? ""
             : " WHERE tableoid <> ALL (ARRAY["
-                + String.join(", ", partitioning.get("r").stream().map(Restorer::literal).toList())
+                + String.join(", ", scope.partitions().stream().map(Restorer::literal).toList())
                 + "]::pg_catalog.regclass[])";
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
       List<String> parts = new ArrayList<>();
       for (String table : tables.subList(i, Math.min(i + COUNT_BATCH, tables.size()))) {
+        String count = "SELECT " + literal(table) + ", count(*) FROM ";
         // A partitioned table holds no rows; the dump names one only when pg_dump loaded its
         // partitions through it (as it must for hash partitions on an enum): its rows are those
         // of its partitions that the dump does not name apart.
         parts.add(
-            partitioning.get("p").contains(table)
-                ? "SELECT " + literal(table) + ", count(*) FROM " + table + listedPartitions
-                : "SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
+            scope.partitioned().contains(table)
+                ? count + table + listedPartitions
+                : count + "ONLY " + table + " " + scope.conditions().getOrDefault(table, ""));
       }
       sql.append(String.join(" UNION ALL ", parts)).append(";\n");
     }
@@ -270,23 +271,46 @@ public final class Restorer {
   }
 
   /**
-   * Of {@code tables}, under "p" those that are partitioned tables in {@code db} and under "r"
-   * those that are partitions.
+   * What the dump held of some of {@code tables}, as {@code db} tells: the partitioned tables, the
+   * partitions, and the condition (e.g. {@code WHERE NOT (srid BETWEEN 2000 AND 6999)}) of an
+   * extension's configuration table whose rows pg_dump dumps only in part. The extension's script
+   * makes the others again, so the restored table holds more rows than the dump (PostGIS's
+   * spatial_ref_sys); the rows the condition picks are those the dump held.
    */
-  private static Map<String, List<String>> partitioning(PgDatabase db, List<String> tables) {
+  private static Scope scope(PgDatabase db, List<String> tables) {
     String sql =
-        "SELECT CASE c.relkind WHEN 'p' THEN 'p' ELSE 'r' END || x.n FROM pg_catalog.unnest(ARRAY["
+        "SELECT CASE WHEN c.relkind = 'p' THEN 'p' WHEN c.relispartition THEN 'r' ELSE 'c' END"
+            + " || x.i || '|' || coalesce(pg_catalog.encode(pg_catalog.convert_to(f.cond,"
+            + " 'UTF8'), 'hex'), '') FROM pg_catalog.unnest(ARRAY["
             + String.join(", ", tables.stream().map(Restorer::literal).toList())
-            + "]::text[]) x(n) JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x.n)"
-            + " WHERE c.relkind = 'p' OR c.relispartition;";
-    Map<String, List<String>> found = Map.of("p", new ArrayList<>(), "r", new ArrayList<>());
+            + "]::text[]) WITH ORDINALITY x(n, i) JOIN pg_catalog.pg_class c ON c.oid ="
+            + " pg_catalog.to_regclass(x.n) LEFT JOIN (SELECT u.cfg, u.cond FROM"
+            + " pg_catalog.pg_extension e, ROWS FROM (pg_catalog.unnest(e.extconfig),"
+            + " pg_catalog.unnest(e.extcondition)) u(cfg, cond)) f ON f.cfg = c.oid"
+            + " WHERE c.relkind = 'p' OR c.relispartition OR f.cond <> ''";
+    Scope scope = new Scope(new ArrayList<>(), new ArrayList<>(), new HashMap<>());
     for (String line : db.query(sql, Duration.ZERO).split("\n")) {
-      if (line.length() > 1) {
-        found.get(line.substring(0, 1)).add(line.substring(1));
+      int bar = line.indexOf('|');
+      if (bar < 2) {
+        continue;
+      }
+      String table = tables.get(Integer.parseInt(line.substring(1, bar)) - 1);
+      String condition =
+          new String(HexFormat.of().parseHex(line.substring(bar + 1)), StandardCharsets.UTF_8);
+      switch (line.charAt(0)) {
+        case 'p' -> scope.partitioned().add(table);
+        case 'r' -> scope.partitions().add(table);
+        default -> {}
+      }
+      if (line.charAt(0) != 'p' && !condition.isEmpty()) {
+        scope.conditions().put(table, condition);
       }
     }
-    return found;
+    return scope;
   }
+
+  private record Scope(
+      List<String> partitioned, List<String> partitions, Map<String, String> conditions) {}
 
   static String ident(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
