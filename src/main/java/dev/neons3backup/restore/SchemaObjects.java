@@ -12,8 +12,9 @@ import java.util.Map;
  * streams past, and from the restored database's catalog. Both sides count what pg_dump writes as
  * an object of its own: constraints are primary keys, unique, exclusion and foreign keys (checks
  * and NOT NULL travel inside CREATE TABLE); indexes are those not made by a constraint; partitions'
- * cloned foreign keys and triggers, extension members (and the keys, indexes and triggers of an
- * extension's tables) and system schemas are left out.
+ * cloned foreign keys and triggers (but for a trigger enabled or disabled apart from its parent's),
+ * array types, extension members (and the keys, indexes and triggers of an extension's tables) and
+ * system schemas are left out.
  */
 final class SchemaObjects {
   static final List<String> KINDS =
