@@ -3,8 +3,10 @@ package dev.neons3backup.pg;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,10 +26,14 @@ public final class DumpScanner {
   private static final String NAME = "-- Name: ";
   private static final String TYPE = "; Type: ";
   private static final String SCHEMA = "; Schema: ";
+  private static final String OWNER = "; Owner: ";
   private static final Pattern TYPE_WORDS = Pattern.compile("[A-Z][A-Z ]*");
 
   private final Map<String, Long> rows = new LinkedHashMap<>();
   private final Map<String, Long> objects = new LinkedHashMap<>();
+  // The schemas the dump created so far, which tell a header's real "; Type: " from one inside a
+  // name ("-" stands for no schema; public exists without a header of its own).
+  private final Set<String> schemas = new HashSet<>(Set.of("-", "public"));
   // Whether the line before the current one was exactly "--", as before every object header.
   private boolean afterDashes;
   private final byte[] tail = new byte[TAIL];
@@ -111,9 +117,14 @@ public final class DumpScanner {
         copyRows = 0;
       }
     } else if (afterDashes && header != null && header.startsWith(NAME)) {
-      String type = objectType(header.toString());
-      if (type != null) {
+      String line = header.toString();
+      int at = typeAt(line, schemas);
+      if (at >= 0) {
+        String type = line.substring(at + TYPE.length(), line.indexOf(SCHEMA, at));
         objects.merge(type, 1L, Long::sum);
+        if (type.equals("SCHEMA")) {
+          schemas.add(line.substring(NAME.length(), at));
+        }
       }
     }
     afterDashes = dashes;
@@ -124,14 +135,32 @@ public final class DumpScanner {
    * Type: } followed by capital words and {@code ; Schema: } (a name may hold either text).
    */
   static String objectType(String line) {
+    int at = typeAt(line, Set.of());
+    return at < 0 ? null : line.substring(at + TYPE.length(), line.indexOf(SCHEMA, at));
+  }
+
+  /**
+   * Where the {@code ; Type: } of {@code line} starts, or -1. pg_dump writes names and schemas as
+   * they are, so either may hold {@code ; Type: TABLE; Schema: } itself (a table {@code "t; Type:
+   * INDEX; Schema: y"} in schema {@code "s; Type: VIEW; Schema: z"}): of the places where capital
+   * words and {@code ; Schema: } follow, the one whose schema (up to the last {@code ; Owner: }) is
+   * one of {@code known} wins, else the first.
+   */
+  private static int typeAt(String line, Set<String> known) {
+    int owner = line.lastIndexOf(OWNER);
+    int first = -1;
     for (int at = line.indexOf(TYPE); at >= 0; at = line.indexOf(TYPE, at + 1)) {
       int from = at + TYPE.length();
       int end = line.indexOf(SCHEMA, from);
       if (end > from && TYPE_WORDS.matcher(line.substring(from, end)).matches()) {
-        return line.substring(from, end);
+        int schemaFrom = end + SCHEMA.length();
+        if (owner >= schemaFrom && known.contains(line.substring(schemaFrom, owner))) {
+          return at;
+        }
+        first = first < 0 ? at : first;
       }
     }
-    return null;
+    return first;
   }
 
   private void keepTail(byte[] buf, int off, int len) {

@@ -228,21 +228,37 @@ public final class Restorer {
    * children are dumped apart), in batches fed to psql on stdin.
    */
   private static Map<String, Long> countRows(PgDatabase db, List<String> tables) {
+    Map<String, Long> actual = new HashMap<>();
+    if (tables.isEmpty()) {
+      return actual;
+    }
+    for (String table : tables) {
+      if (!QUALIFIED.matcher(table).matches()) {
+        throw new BackupException(
+            ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
+      }
+    }
+    Scope scope = scope(db, tables);
+    String listedPartitions =
+        scope.partitions().isEmpty()
+            ? ""
+            : " WHERE tableoid <> ALL (ARRAY["
+                + String.join(", ", scope.partitions().stream().map(Restorer::literal).toList())
+                + "]::pg_catalog.regclass[])";
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < tables.size(); i += COUNT_BATCH) {
       List<String> parts = new ArrayList<>();
       for (String table : tables.subList(i, Math.min(i + COUNT_BATCH, tables.size()))) {
-        if (!QUALIFIED.matcher(table).matches()) {
-          throw new BackupException(
-              ErrorCode.VERIFICATION, "the manifest names an unexpected table '" + table + "'");
-        }
-        parts.add("SELECT " + literal(table) + ", count(*) FROM ONLY " + table);
+        String count = "SELECT " + literal(table) + ", count(*) FROM ";
+        // A partitioned table holds no rows; the dump names one only when pg_dump loaded its
+        // partitions through it (as it must for hash partitions on an enum): its rows are those
+        // of its partitions that the dump does not name apart.
+        parts.add(
+            scope.partitioned().contains(table)
+                ? count + table + listedPartitions
+                : count + "ONLY " + table + " " + scope.conditions().getOrDefault(table, ""));
       }
       sql.append(String.join(" UNION ALL ", parts)).append(";\n");
-    }
-    Map<String, Long> actual = new HashMap<>();
-    if (tables.isEmpty()) {
-      return actual;
     }
     String out = db.query(sql.toString(), Duration.ZERO);
     for (String line : out.split("\n")) {
@@ -253,6 +269,48 @@ public final class Restorer {
     }
     return actual;
   }
+
+  /**
+   * What the dump held of some of {@code tables}, as {@code db} tells: the partitioned tables, the
+   * partitions, and the condition (e.g. {@code WHERE NOT (srid BETWEEN 2000 AND 6999)}) of an
+   * extension's configuration table whose rows pg_dump dumps only in part. The extension's script
+   * makes the others again, so the restored table holds more rows than the dump (PostGIS's
+   * spatial_ref_sys); the rows the condition picks are those the dump held.
+   */
+  private static Scope scope(PgDatabase db, List<String> tables) {
+    String sql =
+        "SELECT CASE WHEN c.relkind = 'p' THEN 'p' WHEN c.relispartition THEN 'r' ELSE 'c' END"
+            + " || x.i || '|' || coalesce(pg_catalog.encode(pg_catalog.convert_to(f.cond,"
+            + " 'UTF8'), 'hex'), '') FROM pg_catalog.unnest(ARRAY["
+            + String.join(", ", tables.stream().map(Restorer::literal).toList())
+            + "]::text[]) WITH ORDINALITY x(n, i) JOIN pg_catalog.pg_class c ON c.oid ="
+            + " pg_catalog.to_regclass(x.n) LEFT JOIN (SELECT u.cfg, u.cond FROM"
+            + " pg_catalog.pg_extension e, ROWS FROM (pg_catalog.unnest(e.extconfig),"
+            + " pg_catalog.unnest(e.extcondition)) u(cfg, cond)) f ON f.cfg = c.oid"
+            + " WHERE c.relkind = 'p' OR c.relispartition OR f.cond <> ''";
+    Scope scope = new Scope(new ArrayList<>(), new ArrayList<>(), new HashMap<>());
+    for (String line : db.query(sql, Duration.ZERO).split("\n")) {
+      int bar = line.indexOf('|');
+      if (bar < 2) {
+        continue;
+      }
+      String table = tables.get(Integer.parseInt(line.substring(1, bar)) - 1);
+      String condition =
+          new String(HexFormat.of().parseHex(line.substring(bar + 1)), StandardCharsets.UTF_8);
+      switch (line.charAt(0)) {
+        case 'p' -> scope.partitioned().add(table);
+        case 'r' -> scope.partitions().add(table);
+        default -> {}
+      }
+      if (line.charAt(0) != 'p' && !condition.isEmpty()) {
+        scope.conditions().put(table, condition);
+      }
+    }
+    return scope;
+  }
+
+  private record Scope(
+      List<String> partitioned, List<String> partitions, Map<String, String> conditions) {}
 
   static String ident(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

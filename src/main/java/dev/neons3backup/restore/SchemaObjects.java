@@ -12,8 +12,9 @@ import java.util.Map;
  * streams past, and from the restored database's catalog. Both sides count what pg_dump writes as
  * an object of its own: constraints are primary keys, unique, exclusion and foreign keys (checks
  * and NOT NULL travel inside CREATE TABLE); indexes are those not made by a constraint; partitions'
- * cloned foreign keys and triggers, extension members (and the keys, indexes and triggers of an
- * extension's tables) and system schemas are left out.
+ * cloned foreign keys and triggers (but for a trigger enabled or disabled apart from its parent's),
+ * array types, extension members (and the keys, indexes and triggers of an extension's tables) and
+ * system schemas are left out.
  */
 final class SchemaObjects {
   static final List<String> KINDS =
@@ -128,7 +129,15 @@ final class SchemaObjects {
   }
 
   static String catalogQuery(int serverVersionNum) {
-    String triggerParent = serverVersionNum >= 130_000 ? " AND t.tgparentid = 0" : "";
+    // A partition's clone of its parent's trigger comes with the parent's, unless it was enabled or
+    // disabled apart from it: pg_dump then writes it as a TRIGGER of its own (an ALTER TABLE …
+    // ENABLE
+    // or DISABLE TRIGGER), and the restored clone keeps that state.
+    String triggerParent =
+        serverVersionNum >= 130_000
+            ? " AND (t.tgparentid = 0 OR t.tgenabled <> (SELECT u.tgenabled FROM"
+                + " pg_catalog.pg_trigger u WHERE u.oid = t.tgparentid))"
+            : "";
     List<String> parts =
         List.of(
             relations("tables", "'r', 'p', 'f'"),
@@ -162,7 +171,10 @@ final class SchemaObjects {
             "SELECT 'types', count(*) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON"
                 + " n.oid = t.typnamespace LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid"
                 + " WHERE (t.typtype IN ('e', 'r', 'b', 'd') OR t.typtype = 'c' AND c.relkind ="
-                + " 'c') AND t.typelem = 0 AND"
+                + " 'c') AND"
+                // An array type comes with its element type; a base type declared with an ELEMENT
+                // (a fixed-length array such as point) is a type of its own.
+                + " NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid) AND"
                 + USER_NS
                 + notMember("pg_type", "t.oid"));
     return String.join(" UNION ALL ", parts) + ";";

@@ -62,4 +62,17 @@ class DumpScannerObjectsTest {
         .isEqualTo("SEQUENCE");
     assertThat(DumpScanner.objectType("-- Name: x; Schema: none")).isNull();
   }
+
+  @Test
+  void tellsTheRealTypeByTheSchemaWhenANameHoldsAWholeHeader() {
+    String dump =
+        "--\n-- Name: s; Type: TABLE; Schema: x; Type: SCHEMA; Schema: -; Owner: -\n--\n\n"
+            + "--\n-- Name: t; Type: INDEX; Schema: y; Type: TABLE;"
+            + " Schema: s; Type: TABLE; Schema: x; Owner: -\n--\n\n"
+            + "--\n-- Name: i; Type: TABLE; Schema: z; Type: INDEX; Schema: public; Owner: -\n--\n";
+    DumpScanner s = new DumpScanner();
+    byte[] b = dump.getBytes(StandardCharsets.UTF_8);
+    s.accept(b, 0, b.length);
+    assertThat(s.objectTypes()).isEqualTo(Map.of("SCHEMA", 1L, "TABLE", 1L, "INDEX", 1L));
+  }
 }

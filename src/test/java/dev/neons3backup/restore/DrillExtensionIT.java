@@ -62,6 +62,15 @@ class DrillExtensionIT {
       SELECT pg_catalog.pg_extension_config_dump('nsb_fixture_config', '');
       """;
 
+  // As PostGIS's spatial_ref_sys: the script fills the table, and pg_dump dumps only the rows the
+  // extension's condition picks (those a user added), which CREATE EXTENSION does not make again.
+  private static final String SEEDED_SCRIPT =
+      """
+      CREATE TABLE nsb_seeded_ref (id int PRIMARY KEY, name text);
+      INSERT INTO nsb_seeded_ref SELECT g, 'built in ' || g FROM generate_series(1, 5) g;
+      SELECT pg_catalog.pg_extension_config_dump('nsb_seeded_ref', 'WHERE id > 1000');
+      """;
+
   private static Path root;
   private static PostgresCluster pg;
   private static final ExecutorService READERS = Executors.newCachedThreadPool();
@@ -97,6 +106,9 @@ class DrillExtensionIT {
     }
     Files.writeString(extensions.resolve("nsb_fixture.control"), CONTROL);
     Files.writeString(extensions.resolve("nsb_fixture--1.0.sql"), SCRIPT);
+    Files.writeString(
+        extensions.resolve("nsb_seeded.control"), CONTROL.replace("owns a table", "seeds a table"));
+    Files.writeString(extensions.resolve("nsb_seeded--1.0.sql"), SEEDED_SCRIPT);
     try (Stream<Path> all = Files.walk(root)) {
       for (Path p : all.toList()) {
         if (!Files.isSymbolicLink(p) && Files.isDirectory(p)) {
@@ -158,6 +170,39 @@ class DrillExtensionIT {
       assertThat(record.rowsCompared()).isEqualTo(3);
     } finally {
       pg.dropDatabase("ext_src");
+    }
+  }
+
+  @Test
+  void anExtensionTableWhoseRowsTheExtensionMakesComparesOnlyTheRowsTheDumpHolds()
+      throws Exception {
+    pg.createDatabase("seeded_src");
+    pg.psql(
+        "seeded_src",
+        """
+        CREATE EXTENSION nsb_seeded;
+        INSERT INTO nsb_seeded_ref VALUES (1001, 'added by the user'), (1002, 'and another');
+        """);
+    try (LocalBackupStore store = new LocalBackupStore(dir);
+        BackupService service =
+            new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
+      var report =
+          service.backup(
+              List.of(DatabaseTarget.of("seeded", pg.url("seeded_src"))),
+              Instant.now(),
+              Deadline.NONE);
+      assertThat(report.ok()).as(report.toString()).isTrue();
+
+      List<DrillResult> results =
+          new Drills(store, client(), Clock.systemUTC())
+              .run(Optional.empty(), 0, DatabaseTarget.of("scratch", pg.url("postgres")));
+
+      DrillRecord record = results.get(0).record().orElseThrow();
+      assertThat(record.mismatches()).isEmpty();
+      assertThat(record.passed()).isTrue();
+      assertThat(record.rowsCompared()).isEqualTo(2);
+    } finally {
+      pg.dropDatabase("seeded_src");
     }
   }
 

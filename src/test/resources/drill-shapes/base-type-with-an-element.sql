@@ -1,0 +1,4 @@
+CREATE TYPE pt2;
+CREATE FUNCTION pt2_in(cstring) RETURNS pt2 AS 'point_in' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION pt2_out(pt2) RETURNS cstring AS 'point_out' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE pt2 (INPUT = pt2_in, OUTPUT = pt2_out, INTERNALLENGTH = 16, ELEMENT = float8, ALIGNMENT = double);

@@ -1,0 +1,14 @@
+CREATE TYPE color AS ENUM ('red', 'green', 'blue');
+CREATE TABLE eh (id int, c color) PARTITION BY HASH (c);
+CREATE TABLE eh0 PARTITION OF eh FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE eh1 PARTITION OF eh FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO eh VALUES (1,'red'),(2,'green'),(3,'blue');
+-- Mixed: only the leaves under the enum-hashed sub-partition load through the root.
+CREATE TABLE ev (id int, placed date, c color) PARTITION BY RANGE (placed);
+CREATE TABLE ev_2025 PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE ev_2026 PARTITION OF ev FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+  PARTITION BY HASH (c);
+CREATE TABLE ev_2026_0 PARTITION OF ev_2026 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE ev_2026_1 PARTITION OF ev_2026 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO ev VALUES (1, '2025-05-05', 'red'), (2, '2025-06-06', 'blue'),
+  (3, '2026-05-05', 'red'), (4, '2026-05-05', 'green'), (5, '2026-05-05', 'blue');

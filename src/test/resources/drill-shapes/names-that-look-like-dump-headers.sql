@@ -1,0 +1,12 @@
+CREATE SCHEMA "we""ird; Type: TABLE; Schema: x";
+CREATE SCHEMA "with space.and.dots";
+CREATE SCHEMA s2;
+CREATE TABLE "we""ird; Type: TABLE; Schema: x"."t; Type: INDEX; Schema: y" (id int PRIMARY KEY, "col ""q""" text);
+CREATE TABLE "with space.and.dots"."Tab.le Name" (id int PRIMARY KEY);
+CREATE INDEX "idx; Type: TABLE; Schema: z" ON "with space.and.dots"."Tab.le Name" (id);
+CREATE TABLE s2.t (id int); CREATE TABLE public."Ünïcødé" (x int); CREATE TABLE public."select" (x int);
+CREATE TABLE public."pipe|name" (x int);
+INSERT INTO "we""ird; Type: TABLE; Schema: x"."t; Type: INDEX; Schema: y" VALUES (1,'a'),(2,E'multi\nline');
+INSERT INTO "with space.and.dots"."Tab.le Name" VALUES (1);
+INSERT INTO s2.t VALUES (1),(2); INSERT INTO "Ünïcødé" VALUES (1); INSERT INTO "select" VALUES (1); INSERT INTO "pipe|name" VALUES (5);
+CREATE VIEW "we""ird; Type: TABLE; Schema: x"."v -- Name: x; Type: VIEW; Schema: q" AS SELECT 1 AS one;
