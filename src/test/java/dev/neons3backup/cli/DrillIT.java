@@ -192,12 +192,18 @@ class DrillIT {
     backup(db, "kill");
     PG.dropDatabase(db);
     Process cli = start("drill", "--target-url", PG.url("postgres"));
+    // Marked, not only created: a kill between CREATE DATABASE and COMMENT leaves a database no
+    // drill may drop (it cannot prove it made it); this test is about the marked leftover.
     Waits.until(
-        "a drill database",
+        "a marked drill database",
         BOUND,
         () -> {
           assertThat(cli.isAlive()).as("the CLI ended before creating its database").isTrue();
-          return !drillDatabases().isEmpty();
+          return !PG.psql(
+                  "postgres",
+                  "SELECT datname FROM pg_database WHERE datname LIKE 'nsb\\_drill\\_%'"
+                      + " AND pg_catalog.shobj_description(oid, 'pg_database') IS NOT NULL")
+              .isBlank();
         });
     cli.destroyForcibly(); // SIGKILL: no cleanup runs
     assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
