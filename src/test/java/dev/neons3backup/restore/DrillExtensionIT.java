@@ -145,17 +145,8 @@ class DrillExtensionIT {
         CREATE INDEX shop_mood ON shop (mood);
         INSERT INTO shop VALUES (1, 1, 'ok'), (2, NULL, 'not ok');
         """);
-    try (LocalBackupStore store = new LocalBackupStore(dir);
-        BackupService service =
-            new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
-      var report =
-          service.backup(
-              List.of(DatabaseTarget.of("ext", pg.url("ext_src"))), Instant.now(), Deadline.NONE);
-      assertThat(report.ok()).as(report.toString()).isTrue();
-      List<DrillResult> results =
-          new Drills(store, client(), Clock.systemUTC())
-              .run(Optional.empty(), 0, DatabaseTarget.of("scratch", pg.url("postgres")));
-
+    try {
+      List<DrillResult> results = backUpAndDrill("ext", "ext_src");
       assertThat(results).singleElement().satisfies(r -> assertThat(r.reason()).isEmpty());
       DrillRecord record = results.get(0).record().orElseThrow();
       assertThat(record.passed()).as(String.valueOf(record.mismatches())).isTrue();
@@ -183,20 +174,8 @@ class DrillExtensionIT {
         CREATE EXTENSION nsb_seeded;
         INSERT INTO nsb_seeded_ref VALUES (1001, 'added by the user'), (1002, 'and another');
         """);
-    try (LocalBackupStore store = new LocalBackupStore(dir);
-        BackupService service =
-            new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
-      var report =
-          service.backup(
-              List.of(DatabaseTarget.of("seeded", pg.url("seeded_src"))),
-              Instant.now(),
-              Deadline.NONE);
-      assertThat(report.ok()).as(report.toString()).isTrue();
-
-      List<DrillResult> results =
-          new Drills(store, client(), Clock.systemUTC())
-              .run(Optional.empty(), 0, DatabaseTarget.of("scratch", pg.url("postgres")));
-
+    try {
+      List<DrillResult> results = backUpAndDrill("seeded", "seeded_src");
       DrillRecord record = results.get(0).record().orElseThrow();
       assertThat(record.mismatches()).isEmpty();
       assertThat(record.passed()).isTrue();
@@ -259,20 +238,8 @@ class DrillExtensionIT {
         CREATE AGGREGATE total(int) (sfunc = add_int, stype = int);
         INSERT INTO bookings VALUES (101, '[1,2)', 'hello', (1, 'x'));
         """);
-    try (LocalBackupStore store = new LocalBackupStore(dir);
-        BackupService service =
-            new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
-      var report =
-          service.backup(
-              List.of(DatabaseTarget.of("shapes", pg.url("shapes_src"))),
-              Instant.now(),
-              Deadline.NONE);
-      assertThat(report.ok()).as(report.toString()).isTrue();
-
-      List<DrillResult> results =
-          new Drills(store, client(), Clock.systemUTC())
-              .run(Optional.empty(), 0, DatabaseTarget.of("scratch", pg.url("postgres")));
-
+    try {
+      List<DrillResult> results = backUpAndDrill("shapes", "shapes_src");
       DrillRecord record = results.get(0).record().orElseThrow();
       assertThat(record.mismatches()).isEmpty();
       assertThat(record.passed()).isTrue();
@@ -289,6 +256,20 @@ class DrillExtensionIT {
           .containsEntry("functions", 5L);
     } finally {
       pg.dropDatabase("shapes_src");
+    }
+  }
+
+  /** Backs {@code source} up as {@code name} into this test's store, then drills the store. */
+  private List<DrillResult> backUpAndDrill(String name, String source) throws IOException {
+    try (LocalBackupStore store = new LocalBackupStore(dir);
+        BackupService service =
+            new BackupService(store, Settings.from(Map.of()), Clock.systemUTC())) {
+      var report =
+          service.backup(
+              List.of(DatabaseTarget.of(name, pg.url(source))), Instant.now(), Deadline.NONE);
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      return new Drills(store, client(), Clock.systemUTC())
+          .run(Optional.empty(), 0, DatabaseTarget.of("scratch", pg.url("postgres")));
     }
   }
 
